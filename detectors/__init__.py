@@ -1,0 +1,1 @@
+"""Detectors: text parts -> findings -> classification."""

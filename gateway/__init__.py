@@ -1,0 +1,3 @@
+"""Mailvagt gateway: SMTP in, scan, route, deliver, audit."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""MIME parsing and text extraction: message bytes -> text parts and attachments."""

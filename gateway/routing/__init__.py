@@ -1,0 +1,1 @@
+"""Routing: verdict + recipients -> one action per recipient."""

@@ -1,0 +1,1 @@
+"""Transports: the ways a message can leave the gateway."""

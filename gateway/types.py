@@ -1,0 +1,135 @@
+"""Shared types: the plain data every stage hands to the next (receive -> ... -> audit)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Level(enum.IntEnum):
+    """Data-protection level; the highest level among a message's categories wins."""
+
+    ALMINDELIG = 0
+    FORTROLIG = 1
+    SEMIFOELSOM = 2
+    FOELSOM = 3
+
+    @property
+    def label(self) -> str:
+        """The id used in config, JSON output and the audit store (e.g. ``foelsom``)."""
+        return self.name.lower()
+
+    @classmethod
+    def from_label(cls, label: str) -> Level:
+        return cls[label.upper()]
+
+
+class Action(str, enum.Enum):
+    """What happens to one recipient's copy of a message."""
+
+    DELIVER = "deliver"
+    SIKKER_MAIL = "sikker_mail"
+    DIGITAL_POST = "digital_post"
+    QUARANTINE = "quarantine"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The SMTP envelope of one received message, with the gateway's reference id."""
+
+    ref: str
+    client_address: str
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    smtputf8: bool = False
+    body_8bit: bool = False
+    authenticated_as: str | None = None
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """A piece of readable text and where in the message it was found.
+
+    ``where`` is ``subject``, ``body`` or ``attachment:<file name>`` (the top-level
+    attachment's name as given in Content-Disposition, so a file inside a ZIP is
+    reported by the archive's name); ``detail`` says more (``inner.csv in elever.zip``,
+    ``sheet Ark1``) for explanations.
+    """
+
+    text: str
+    where: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One detected thing. Never holds a matched sensitive value in clear."""
+
+    category: str
+    where: str
+    score: float
+    masked: str
+    fingerprint: str | None = None
+    start: int = 0
+    end: int = 0
+    detector: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything readable in a message, plus what could not be read (as findings)."""
+
+    parts: tuple[TextPart, ...]
+    unscannable: tuple[Finding, ...] = ()
+    subject: str = ""
+    message_id: str = ""
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    """How one category's findings added up against its threshold."""
+
+    category: str
+    score: float
+    threshold: float
+    count: int
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Findings turned into categories and one level, with the explanation."""
+
+    level: Level
+    categories: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    scores: tuple[CategoryScore, ...] = ()
+
+    @property
+    def cpr_fingerprints(self) -> tuple[str, ...]:
+        return tuple(sorted({f.fingerprint for f in self.findings if f.fingerprint}))
+
+
+@dataclass(frozen=True)
+class RecipientDecision:
+    """The route chosen for one recipient and the policy rule that chose it."""
+
+    recipient: str
+    recipient_class: str
+    action: Action
+    rule: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The scan stage's answer for one message."""
+
+    classification: Classification
+    decisions: tuple[RecipientDecision, ...]
+    subject: str = ""
+    message_id: str = ""
+    markers: tuple[str, ...] = field(default=())
+    override_justification: str | None = None

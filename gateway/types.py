@@ -24,7 +24,7 @@ class Level(enum.IntEnum):
         return cls[label.upper()]
 
 
-class Action(str, enum.Enum):
+class Action(enum.StrEnum):
     """What happens to one recipient's copy of a message."""
 
     DELIVER = "deliver"
@@ -133,3 +133,23 @@ class Verdict:
     message_id: str = ""
     markers: tuple[str, ...] = field(default=())
     override_justification: str | None = None
+
+
+class Status(enum.StrEnum):
+    """How one recipient's copy ended at this gateway."""
+
+    DELIVERED = "delivered"  # a next hop (or Digital Post) accepted it
+    HELD = "held"  # safely stored in quarantine
+    REFUSED = "refused"  # permanent: 5xx from a next hop, or rejected by policy
+    DEFERRED = "deferred"  # temporary: the client must keep the message and retry
+
+
+@dataclass(frozen=True)
+class RecipientOutcome:
+    """What became of one recipient's copy; ``reply`` is the next hop's SMTP reply or our reason."""
+
+    recipient: str
+    action: Action
+    status: Status
+    reply: str = ""
+    tls_version: str | None = None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 class Level(enum.IntEnum):
@@ -153,3 +155,17 @@ class RecipientOutcome:
     status: Status
     reply: str = ""
     tls_version: str | None = None
+
+
+class AuditSink(Protocol):
+    """Where the handler writes its decisions; implemented by gateway.audit.
+
+    ``record_decision`` runs before anything is handed on: if it raises, the message gets 451
+    and nothing is delivered (fail closed).
+    """
+
+    async def record_decision(self, envelope: Envelope, verdict: Verdict, size: int) -> None: ...
+
+    async def record_outcomes(self, envelope: Envelope, outcomes: Sequence[RecipientOutcome]) -> None: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,172 @@
+"""Audit database: an audit URL -> one blocking connection to SQLite (WAL) or PostgreSQL, migrated.
+
+Used from one thread at a time (the store's own executor thread, or the CLI). Errors come out
+as StoreError naming the store (password removed) and the cause, never any record content.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from gateway.audit.schema import MIGRATIONS
+from gateway.audit.settings import SQLITE_PREFIX, AuditSettings
+
+Row = tuple[Any, ...]
+# One fixed key for PostgreSQL advisory locks taken while migrating.
+MIGRATION_LOCK = 0x6D61696C76616774
+
+
+class StoreError(Exception):
+    """The audit store cannot be opened, read or written."""
+
+
+def describe_url(url: str) -> str:
+    """The URL without any password, for messages and logs."""
+    if url.startswith(SQLITE_PREFIX):
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
+
+
+class Database:
+    """A connection to the audit store with the few operations the audit needs."""
+
+    dialect = ""
+
+    def __init__(self, settings: AuditSettings) -> None:
+        self.settings = settings
+        self.name = describe_url(settings.url)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run one statement (``?`` placeholders) and return its rows."""
+        raise NotImplementedError
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction that holds the store's write lock (serialising the chain)."""
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def fail(self, action: str, exc: Exception) -> StoreError:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return StoreError(f"audit store {self.name}: cannot {action}: {reason}")
+
+    def migrate(self) -> None:
+        with self.transaction():
+            self.lock_migrations()
+            self.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            rows = self.query("SELECT MAX(version) FROM schema_version")
+            current = rows[0][0] or 0
+            for version, statements in MIGRATIONS:
+                if version <= current:
+                    continue
+                for statement in statements:
+                    self.query(statement)
+                self.query("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+    def lock_migrations(self) -> None:
+        """Serialise concurrent first starts (the write transaction already does on SQLite)."""
+
+
+class SQLiteDatabase(Database):
+    dialect = "sqlite"
+
+    def __init__(self, settings: AuditSettings) -> None:
+        super().__init__(settings)
+        path = Path(settings.url.removeprefix(SQLITE_PREFIX))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(
+                path, timeout=settings.connect_timeout, isolation_level=None, check_same_thread=False
+            )
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit is on disk before record_decision returns (the message is then handed on).
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise self.fail("open", exc) from None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        try:
+            return self.conn.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as exc:
+            raise self.fail("run a statement", exc) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.query("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.query("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PostgresDatabase(Database):
+    dialect = "postgresql"
+
+    def __init__(self, settings: AuditSettings) -> None:
+        super().__init__(settings)
+        self.conn: psycopg.Connection[Row] | None = None
+        self.connect()
+        self.migrate()
+
+    def connect(self) -> psycopg.Connection[Row]:
+        """The open connection, reconnecting after the server went away and came back."""
+        if self.conn is not None and not self.conn.closed and not self.conn.broken:
+            return self.conn
+        timeout = max(1, round(self.settings.connect_timeout))
+        try:
+            self.conn = psycopg.connect(self.settings.url, autocommit=True, connect_timeout=timeout)
+        except psycopg.Error as exc:
+            raise self.fail("connect", exc) from None
+        return self.conn
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        conn = self.connect()
+        try:
+            cursor = conn.execute(sql.replace("?", "%s"), tuple(params))
+            return cursor.fetchall() if cursor.description else []
+        except psycopg.Error as exc:
+            raise self.fail("run a statement", exc) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        conn = self.connect()
+        try:
+            with conn.transaction():
+                yield
+        except psycopg.Error as exc:
+            raise self.fail("write", exc) from None
+
+    def lock_migrations(self) -> None:
+        self.query("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
+def open_database(settings: AuditSettings) -> Database:
+    """Connect to the configured store and bring its schema up to date (blocking)."""
+    if settings.url.startswith(SQLITE_PREFIX):
+        return SQLiteDatabase(settings)
+    return PostgresDatabase(settings)

@@ -1,0 +1,115 @@
+"""Audit store: decisions, outcomes and admin actions from the handler -> durable chained records.
+
+``AuditLog`` implements gateway.types.AuditSink. Every write is one transaction, committed to
+disk before the coroutine returns; the blocking database work runs on the log's own thread, so
+the event loop never waits on it. A write that cannot be made raises StoreError: the handler
+answers 451 and hands nothing on (fail closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from gateway.audit.chain import Record, append
+from gateway.audit.database import Database, StoreError, open_database
+from gateway.audit.records import admin_record, decision_records, outcome_records, timestamp
+from gateway.audit.retention import PurgeResult, purge
+from gateway.audit.settings import AuditSettings
+from gateway.types import Envelope, RecipientOutcome, Verdict
+
+__all__ = ["AuditLog", "StoreError", "config_version", "open_audit"]
+
+log = logging.getLogger("mailvagt.audit")
+T = TypeVar("T")
+PURGE_INTERVAL = 24 * 3600.0
+
+
+def config_version(source: str | Path) -> str:
+    """A short digest of the configuration file's bytes, stored with every decision it made."""
+    try:
+        return hashlib.sha256(Path(source).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "defaults"
+
+
+class AuditLog:
+    """The gateway's audit sink (see gateway.types.AuditSink)."""
+
+    def __init__(
+        self, db: Database, settings: AuditSettings, executor: ThreadPoolExecutor, version: str
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.executor = executor
+        self.config_version = version
+        self.purge_task: asyncio.Task[None] | None = None
+
+    async def run(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, work)
+
+    async def write(self, records: Sequence[Record]) -> None:
+        try:
+            await self.run(lambda: append(self.db, records))
+        except StoreError as exc:
+            log.error("audit record not written, message refused: %s", exc)
+            raise
+
+    async def record_decision(self, envelope: Envelope, verdict: Verdict, size: int) -> None:
+        """One message record and one per recipient decision, durable before this returns."""
+        await self.write(decision_records(envelope, verdict, size, self.config_version, timestamp()))
+
+    async def record_outcomes(self, envelope: Envelope, outcomes: Sequence[RecipientOutcome]) -> None:
+        """Per recipient: action, status, the next hop's reply and the TLS version used."""
+        await self.write(outcome_records(envelope, outcomes, timestamp()))
+
+    async def record_admin_action(self, ref: str, action: str, actor: str, detail: str) -> None:
+        """An admin's release or deletion of a quarantined message (or any other admin act)."""
+        await self.write([admin_record(ref, action, actor, detail, timestamp())])
+
+    async def purge(self, actor: str = "mailvagt", now: datetime | None = None) -> PurgeResult:
+        """Remove records older than the retention period now."""
+        return await self.run(lambda: purge(self.db, self.settings.retention_days, actor, now))
+
+    async def purge_daily(self) -> None:
+        while True:
+            try:
+                result = await self.purge()
+                if result.removed:
+                    log.info("audit retention: removed %d records before %s", result.removed, result.cutoff)
+            except StoreError as exc:
+                log.error("audit retention purge failed, will retry in a day: %s", exc)
+            await asyncio.sleep(PURGE_INTERVAL)
+
+    async def close(self) -> None:
+        if self.purge_task is not None:
+            self.purge_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.purge_task
+        await self.run(self.db.close)
+        self.executor.shutdown(wait=True)
+
+
+async def open_audit(settings: AuditSettings, version: str = "") -> AuditLog:
+    """Open (creating and migrating) the configured store; start the daily purge if enabled.
+
+    ``version`` is the configuration version recorded with each decision (see ``config_version``).
+    Raises StoreError when the store cannot be opened.
+    """
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailvagt-audit")
+    try:
+        db = await asyncio.get_running_loop().run_in_executor(executor, open_database, settings)
+    except BaseException:
+        executor.shutdown(wait=False)
+        raise
+    audit = AuditLog(db, settings, executor, version)
+    if settings.auto_purge:
+        audit.purge_task = asyncio.create_task(audit.purge_daily(), name="mailvagt-audit-purge")
+    return audit

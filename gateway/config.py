@@ -61,7 +61,8 @@ class ServerSettings(BaseModel):
     tls: TLSServerSettings = TLSServerSettings()
     auth: AuthSettings = AuthSettings()
     trace_header: str = "X-Mailvagt-Trace"
-    max_loops: PositiveInt = 3
+    max_loops: PositiveInt = Field(default=3, description="refuse (554 5.4.6) when more trace headers")
+    drain_timeout: PositiveFloat = Field(default=120.0, description="seconds to finish mail on SIGTERM")
 
     def client_allowed(self, address: str) -> bool:
         ip = ipaddress.ip_address(address)
@@ -92,6 +93,7 @@ class LimitsSettings(BaseModel):
     max_sessions: PositiveInt = 500
     max_sessions_per_client: PositiveInt = 100
     max_bad_commands: PositiveInt = 20
+    min_data_rate_grace: PositiveFloat = Field(default=30.0, description="s before min_data_rate")
 
 
 class ScanSettings(BaseModel):

@@ -1,0 +1,387 @@
+"""SMTP handler: commands and message data from a client -> SMTP replies; the only place replies are written.
+
+Two classes: ``GatewaySMTP`` is aiosmtpd's protocol with the session limits, a chunked DATA
+reader and the shutdown gate; ``RelayHandler`` holds the policy (who may relay, SIZE, recipient
+limit) and runs each received message through loop guard -> scan -> audit -> dispatch -> reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import ssl
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Session
+from aiosmtpd.smtp import Envelope as SMTPEnvelope
+
+from gateway import replies
+from gateway.bounce import build_report
+from gateway.config import Settings
+from gateway.dispatch import dispatch
+from gateway.logs import MessageLog
+from gateway.scan import deliver_all
+from gateway.scan_pool import ScanPool, ScanTimeout
+from gateway.session_limits import DataTimeout, DataTooSlow, SessionCounter, SessionRefused, read_data
+from gateway.trace import add_trace, count_traces
+from gateway.transports.base import Transport
+from gateway.types import Action, AuditSink, Classification, Envelope, Level, RecipientOutcome, Status
+
+log = logging.getLogger(__name__)
+
+ERROR_CODES = ("500", "501", "502", "503", "504", "530", "535", "553", "554", "555")
+Lines = list[str]
+Command = Callable[[str | None], Awaitable[None]]
+DATA_READ_LIMIT = 4 * 1024 * 1024  # stream buffer while reading DATA (commands keep aiosmtpd's line limit)
+
+BOUNCE_SUBJECT = "Ikke leveret / Undelivered Mail Returned to Sender"
+BOUNCE_TEXT = """Din e-mail kunne ikke leveres til en eller flere modtagere.
+Modtagerens mailserver afviste den; se begrundelsen nedenfor. De øvrige modtagere har fået den.
+
+Your message could not be delivered to one or more recipients.
+The receiving mail server refused it; the reason is given below. The other recipients got it.
+
+Reference: {ref}
+{lines}
+"""
+
+
+def new_ref() -> str:
+    """A short random token naming one message (or one failure) in replies and logs."""
+    return secrets.token_hex(6)
+
+
+@dataclass
+class Stages:
+    """What the handler hands each message to; replaced as a whole on reload."""
+
+    settings: Settings
+    scan_pool: ScanPool
+    transports: Mapping[Action, Transport]
+    audit: AuditSink
+    tls_context: ssl.SSLContext | None = None
+    authenticator: Callable[..., Any] | None = None
+
+
+@dataclass
+class Sessions:
+    """The open sessions of this process: counts for the limits, and the shutdown state."""
+
+    counter: SessionCounter = field(default_factory=SessionCounter)
+    open: set[GatewaySMTP] = field(default_factory=set)
+    draining: bool = False
+
+    def busy(self) -> int:
+        return sum(1 for p in self.open if p.in_transaction)
+
+
+class GatewaySMTP(SMTP):
+    """aiosmtpd's SMTP protocol with our limits, DATA reader, error counting and shutdown gate."""
+
+    def __init__(self, handler: RelayHandler, sessions: Sessions) -> None:
+        stages = handler.stages
+        settings = stages.settings
+        super().__init__(
+            handler,
+            data_size_limit=None,  # SIZE is advertised and enforced by RelayHandler (552 5.3.4)
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            hostname=settings.server.hostname,
+            ident="Mailvagt ESMTP",
+            tls_context=stages.tls_context,
+            require_starttls=settings.server.tls.require and stages.tls_context is not None,
+            timeout=settings.limits.command_timeout,
+            auth_require_tls=True,
+            authenticator=stages.authenticator,
+        )
+        self.limits = settings.limits
+        self.sessions = sessions
+        self.client = ""
+        self.errors = 0
+        self.busy = False
+        self.admitted = False
+        self._smtp_methods = {name: self.gated(method) for name, method in self._smtp_methods.items()}
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.busy or bool(self.envelope is not None and self.envelope.mail_from)
+
+    def gated(
+        self, method: Callable[[str | None], Awaitable[None]]
+    ) -> Callable[[str | None], Awaitable[None]]:
+        """During shutdown a command outside a transaction gets 421 4.3.2 and the session ends."""
+
+        async def run(arg: str | None) -> None:
+            if self.sessions.draining and not self.in_transaction:
+                await self.close_with(replies.SHUTTING_DOWN)
+                return
+            await method(arg)
+
+        return run
+
+    async def _handle_client(self) -> None:
+        peer = self.session.peer if self.session is not None else None
+        self.client = str(peer[0]) if isinstance(peer, tuple) else ""
+        if self.sessions.draining:
+            await self.close_with(replies.SHUTTING_DOWN)
+            return
+        try:
+            self.sessions.counter.admit(self.client, self.limits)
+        except SessionRefused as refused:
+            await self.close_with(
+                replies.TOO_MANY_SESSIONS if refused.overall else replies.TOO_MANY_FROM_CLIENT
+            )
+            return
+        self.admitted = True
+        self.sessions.open.add(self)
+        await super()._handle_client()
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self.admitted:
+            self.admitted = False
+            self.sessions.counter.release(self.client)
+            self.sessions.open.discard(self)
+        super().connection_lost(error)
+
+    async def close_with(self, reply: str) -> None:
+        try:
+            await SMTP.push(self, reply)
+        finally:
+            if self.transport is not None:
+                self.transport.close()
+
+    def write_and_close(self, reply: str) -> None:
+        """Used from outside the session's task (timeouts, shutdown): no await possible."""
+        transport = self.transport
+        if isinstance(transport, asyncio.WriteTransport) and not transport.is_closing():
+            transport.write(reply.encode("ascii") + b"\r\n")
+            transport.close()
+
+    def _timeout_cb(self) -> None:
+        if self.busy:  # the message is being handled; its own deadlines apply
+            self._reset_timeout()
+            return
+        self.write_and_close(replies.IDLE_TIMEOUT)
+
+    async def push(self, status: str) -> None:  # type: ignore[override]  # we only push str
+        await super().push(status)
+        if status[:3] in ERROR_CODES:
+            self.errors += 1
+            if self.errors >= self.limits.max_bad_commands:
+                await self.close_with(replies.TOO_MANY_ERRORS)
+
+    async def smtp_DATA(self, arg: str | None) -> None:
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        assert self.envelope is not None
+        if not self.envelope.rcpt_tos:
+            await self.push(replies.NEED_RECIPIENTS)
+            return
+        if arg:
+            await self.push(replies.DATA_SYNTAX)
+            return
+        await self.push(replies.START_DATA)
+        self.busy = True
+        try:
+            await self.receive_message()
+        finally:
+            self.busy = False
+            self._set_post_data_state()  # type: ignore[no-untyped-call]
+            self._reset_timeout()
+
+    async def receive_message(self) -> None:
+        reader: Any = self._reader  # its buffer limit is private; raised while DATA streams in
+        line_limit = reader._limit
+        reader._limit = DATA_READ_LIMIT
+        try:
+            received = await read_data(reader, self.limits)
+        except DataTimeout:
+            await self.close_with(replies.DATA_TIMEOUT)
+            return
+        except DataTooSlow:
+            await self.close_with(replies.DATA_TOO_SLOW)
+            return
+        finally:
+            reader._limit = line_limit
+        if received.too_big:
+            await self.push(replies.MESSAGE_TOO_BIG)
+            return
+        assert self.envelope is not None
+        self.envelope.content = self.envelope.original_content = received.content
+        status = await self._call_handler_hook("DATA")
+        await self.push(status)
+
+
+class RelayHandler:
+    """aiosmtpd hooks: relay policy per command, and the message pipeline at end of data."""
+
+    def __init__(self, stages: Stages) -> None:
+        self.stages = stages
+
+    @property
+    def settings(self) -> Settings:
+        return self.stages.settings
+
+    async def handle_EHLO(
+        self,
+        server: GatewaySMTP,
+        session: Session,
+        envelope: SMTPEnvelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        session.host_name = hostname
+        size = f"250-SIZE {self.settings.limits.max_message_bytes}"
+        keep = [r for r in responses if not (r.startswith("250-AUTH") and server._authenticator is None)]
+        return [keep[0], size, *keep[1:]]
+
+    def may_relay(self, server: GatewaySMTP, session: Session) -> bool:
+        return bool(session.authenticated) or self.settings.server.client_allowed(server.client)
+
+    async def handle_MAIL(
+        self, server: GatewaySMTP, session: Session, envelope: SMTPEnvelope, address: str, options: list[str]
+    ) -> str:
+        if not self.may_relay(server, session):
+            return replies.RELAY_DENIED
+        for option in options:
+            name, _, value = option.partition("=")
+            if name == "SIZE" and value.isdigit() and int(value) > self.settings.limits.max_message_bytes:
+                return replies.MESSAGE_TOO_BIG
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return replies.SENDER_OK
+
+    async def handle_RCPT(
+        self, server: GatewaySMTP, session: Session, envelope: SMTPEnvelope, address: str, options: list[str]
+    ) -> str:
+        if not self.may_relay(server, session):
+            return replies.RELAY_DENIED
+        if len(envelope.rcpt_tos) >= self.settings.limits.max_recipients:
+            return replies.TOO_MANY_RECIPIENTS
+        if not address.isascii() and not envelope.smtp_utf8:
+            return replies.SMTPUTF8_REQUIRED
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return replies.RECIPIENT_OK
+
+    async def handle_DATA(self, server: GatewaySMTP, session: Session, envelope: SMTPEnvelope) -> str:
+        ref = new_ref()
+        record = MessageLog(ref, server.client)
+        try:
+            reply = await self.relay(server, session, envelope, ref, record)
+        except ScanTimeout:
+            record.decision = "scan-timeout"
+            reply = replies.scan_timeout(ref)
+        except Exception:
+            log.exception("message failed", extra={"fields": {"ref": ref}})
+            record.decision = record.decision or "error"
+            reply = replies.internal_error(ref)
+        record.reply = reply
+        record.emit()
+        return reply
+
+    async def relay(
+        self, server: GatewaySMTP, session: Session, smtp_envelope: SMTPEnvelope, ref: str, record: MessageLog
+    ) -> str:
+        stages = self.stages
+        settings = stages.settings
+        raw = smtp_envelope.original_content or b""
+        mail_from = smtp_envelope.mail_from or ""
+        mail_from = "" if mail_from == "<>" else mail_from
+        envelope = Envelope(
+            ref=ref,
+            client_address=server.client,
+            mail_from=mail_from,
+            rcpt_tos=tuple(smtp_envelope.rcpt_tos),
+            smtputf8=bool(smtp_envelope.smtp_utf8),
+            body_8bit="BODY=8BITMIME" in smtp_envelope.mail_options,
+            authenticated_as=auth_name(session),
+        )
+        record.sender_domain = mail_from.rpartition("@")[2]
+        record.recipients = len(envelope.rcpt_tos)
+        record.size = len(raw)
+        if (
+            count_traces(raw, settings.server.trace_header, settings.server.hostname)
+            > settings.server.max_loops
+        ):
+            record.decision = "loop"
+            return replies.LOOP_DETECTED
+        verdict = await stages.scan_pool.scan(raw, envelope)
+        record.lap("scan")
+        record.decision = ",".join(sorted({d.action.value for d in verdict.decisions}))
+        await stages.audit.record_decision(envelope, verdict, len(raw))
+        message = add_trace(raw, settings.server.trace_header, settings.server.hostname, ref)
+        outcomes = await dispatch(envelope, message, verdict, stages.transports)
+        record.lap("deliver")
+        record.next_hop = [f"{o.status.value}: {o.reply}" for o in outcomes]
+        await stages.audit.record_outcomes(envelope, outcomes)
+        return await self.reply_for(envelope, raw, outcomes)
+
+    async def reply_for(self, envelope: Envelope, raw: bytes, outcomes: list[RecipientOutcome]) -> str:
+        """250 only when every recipient's copy is delivered, held or explained; else keep it at the client.
+
+        Mixed delivered + deferred answers 451: the client retries every recipient, so the
+        delivered ones may get a duplicate. With no queue of our own, that is the only answer
+        that never loses mail.
+        """
+        ref = envelope.ref
+        deferred = [o for o in outcomes if o.status is Status.DEFERRED]
+        if deferred:
+            return replies.deferred(ref, enhanced_code(deferred[0].reply))
+        refused = [o for o in outcomes if o.status is Status.REFUSED]
+        if outcomes and len(refused) == len(outcomes):
+            return replies.refused(refused[0].reply, ref)
+        bounced = [o for o in refused if o.action is Action.DELIVER]
+        if bounced and envelope.mail_from and not await self.send_bounce(envelope, raw, bounced):
+            return replies.deferred(ref, "4.4.1")
+        return replies.accepted(ref)
+
+    async def send_bounce(self, envelope: Envelope, raw: bytes, refused: list[RecipientOutcome]) -> bool:
+        """Tell the sender which recipients the next hop refused; False when the bounce was deferred."""
+        settings = self.settings
+        hostname = settings.server.hostname
+        lines = "\n".join(f"  {o.recipient}: {o.reply}" for o in refused)
+        report = build_report(
+            reporting_mta=hostname,
+            envelope=envelope,
+            original=raw,
+            outcomes=refused,
+            human_text=BOUNCE_TEXT.format(ref=envelope.ref, lines=lines),
+            subject=BOUNCE_SUBJECT,
+        )
+        bounce = Envelope(
+            ref=f"{envelope.ref}-dsn",
+            client_address=envelope.client_address,
+            mail_from="",
+            rcpt_tos=(envelope.mail_from,),
+            smtputf8=not envelope.mail_from.isascii(),
+        )
+        report = add_trace(report, settings.server.trace_header, hostname, bounce.ref)
+        verdict = deliver_all(bounce, Classification(Level.ALMINDELIG, (), ()))
+        transport = self.stages.transports[Action.DELIVER]
+        outcomes = await transport.send(bounce, bounce.rcpt_tos, report, verdict)
+        return all(o.status is not Status.DEFERRED for o in outcomes)
+
+    async def handle_exception(self, error: Exception) -> str:
+        """Any failure outside a message's pipeline: temporary, with a reference, no internals."""
+        ref = new_ref()
+        log.error("session error", exc_info=error, extra={"fields": {"ref": ref}})
+        return replies.internal_error(ref)
+
+
+def auth_name(session: Session) -> str | None:
+    if not session.authenticated:
+        return None
+    login = session.login_data
+    return login.decode("utf-8", "replace") if isinstance(login, bytes) else str(login)
+
+
+def enhanced_code(reply: str) -> str:
+    """The 4.x.x code of a temporary reply, or 4.4.1 (no answer from the next hop)."""
+    parts = reply.split()
+    if len(parts) > 1 and parts[1].startswith("4.") and parts[1].count(".") == 2:
+        return parts[1]
+    return "4.4.1"

@@ -1,0 +1,122 @@
+"""Session limits: per-connection facts (peer, counts, clock) -> admit/refuse and bounded DATA reads.
+
+Nothing here writes an SMTP reply: it raises or returns, and gateway.handler answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+
+from gateway.config import LimitsSettings
+
+DATA_END = b"\r\n.\r\n"
+READ_CHUNK = 256 * 1024
+
+
+class SessionRefused(Exception):
+    """A new connection is over a session limit; ``overall`` tells which one."""
+
+    def __init__(self, overall: bool) -> None:
+        super().__init__("too many sessions overall" if overall else "too many sessions from one client")
+        self.overall = overall
+
+
+class DataTimeout(Exception):
+    """DATA did not finish before the deadline, or the client went quiet."""
+
+
+class DataTooSlow(Exception):
+    """DATA arrived below the minimum rate."""
+
+
+class SessionCounter:
+    """Open sessions overall and per client address in this process."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.per_client: Counter[str] = Counter()
+
+    def admit(self, client: str, limits: LimitsSettings) -> None:
+        if self.total >= limits.max_sessions:
+            raise SessionRefused(overall=True)
+        if self.per_client[client] >= limits.max_sessions_per_client:
+            raise SessionRefused(overall=False)
+        self.total += 1
+        self.per_client[client] += 1
+
+    def release(self, client: str) -> None:
+        self.total -= 1
+        self.per_client[client] -= 1
+        if self.per_client[client] <= 0:
+            del self.per_client[client]
+
+
+@dataclass
+class ReceivedData:
+    """The message as received (dot-unstuffed) or, when over the size limit, only its size."""
+
+    content: bytes
+    size: int
+    too_big: bool
+
+
+def unstuff(data: bytes) -> bytes:
+    """Undo SMTP dot-stuffing (RFC 5321 4.5.2): a line's leading period is removed."""
+    data = data.replace(b"\r\n.", b"\r\n")
+    return data[1:] if data.startswith(b".") else data
+
+
+def rate_ok(size: int, elapsed: float, limits: LimitsSettings) -> bool:
+    if limits.min_data_rate <= 0 or elapsed <= limits.min_data_rate_grace:
+        return True
+    return size >= limits.min_data_rate * (elapsed - limits.min_data_rate_grace)
+
+
+async def read_data(reader: asyncio.StreamReader, limits: LimitsSettings) -> ReceivedData:
+    """Read DATA up to the lone-dot line in large chunks, within the deadline, rate and size limits.
+
+    Over-size data is read to its end and discarded, so the client gets a reply (552) and the
+    session stays in step. Bytes after the terminator stay in the reader for the next command.
+    """
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    chunks: list[bytes] = []
+    size = 0
+    too_big = False
+    tail = b"\r\n"  # the DATA command's line end: a message may start with the lone dot
+    while True:
+        elapsed = loop.time() - started
+        wait = min(limits.command_timeout, limits.data_deadline - elapsed)
+        if wait <= 0:
+            raise DataTimeout
+        try:
+            chunk = await asyncio.wait_for(reader.read(READ_CHUNK), wait)
+        except TimeoutError:
+            raise DataTimeout from None
+        if not chunk:
+            raise ConnectionResetError("client closed the connection during DATA")
+        window = tail + chunk
+        found = window.find(DATA_END)
+        if found >= 0:
+            end = found + 2 - len(tail)  # keep the last line's CRLF
+            rest = chunk[found + len(DATA_END) - len(tail) :]
+            if rest:
+                reader._buffer[0:0] = rest  # type: ignore[attr-defined]  # pipelined next command
+            trim = max(-end, 0)
+            chunks.append(chunk[: max(end, 0)])
+            size += end
+            break
+        size += len(chunk)
+        if not too_big:
+            chunks.append(chunk)
+        if size > limits.max_message_bytes + len(DATA_END):
+            too_big, chunks = True, chunks[-1:]
+        tail = window[-4:]
+        if not rate_ok(size, loop.time() - started, limits):
+            raise DataTooSlow
+    if too_big or size > limits.max_message_bytes:
+        return ReceivedData(b"", size, too_big=True)
+    content = b"".join(chunks)
+    return ReceivedData(unstuff(content[: len(content) - trim]), size, too_big=False)

@@ -1,0 +1,29 @@
+"""Routing stage: message bytes + the Subject without markers -> message bytes to send onwards.
+
+Only the header section is touched (the body stays byte for byte), so the markers a sender typed
+(``[sikker]``, ``[tilsidesæt: ...]``) never reach a recipient.
+"""
+
+from __future__ import annotations
+
+import re
+from email.header import Header
+
+SUBJECT_FIELD = re.compile(rb"^Subject:[^\n]*\n(?:[ \t][^\n]*\n)*", re.IGNORECASE | re.MULTILINE)
+
+
+def encoded_subject(subject: str) -> bytes:
+    if subject.isascii():
+        return f"Subject: {subject}\r\n".encode("ascii")
+    return b"Subject: " + Header(subject, "utf-8").encode(linesep="\r\n").encode("ascii") + b"\r\n"
+
+
+def with_subject(message: bytes, subject: str) -> bytes:
+    """Replace the Subject field (added if missing); the body is left as it was."""
+    end = message.find(b"\r\n\r\n")
+    split = end + 2 if end >= 0 else message.find(b"\n\n") + 1
+    if split <= 0:
+        split = len(message)
+    head, body = message[:split], message[split:]
+    head = SUBJECT_FIELD.sub(b"", head)
+    return head + encoded_subject(subject) + body

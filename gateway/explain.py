@@ -102,6 +102,10 @@ def outcome_line(outcome: RecipientOutcome, reasons: dict[str, str]) -> str:
     if done is None:
         done = "kunne ikke sendes endnu og prøves igen" if outcome.status is Status.DEFERRED else "afvist"
     reason = reasons.get(outcome.recipient, "")
+    if outcome.status is Status.HELD and "; " in outcome.reply:
+        reason = outcome.reply.partition("; ")[2]  # the transport's own reason, e.g. not registered
+    elif outcome.status is Status.REFUSED and outcome.action is Action.SIKKER_MAIL:
+        reason = "modtagerens server kunne ikke modtage sikkert i den fastsatte tid"
     return f"  - {outcome.recipient}: {done}" + (
         f" ({reason})" if reason and outcome.status is not Status.DELIVERED else ""
     )

@@ -108,7 +108,10 @@ class DigitalPostSettings(BaseModel):
     ca_file: ConfigPath | None = None
     sender_cvr: str = Field(default="12345678", pattern=r"^\d{8}$")
     sender_label: str = "Østervang Skole"
-    label: str = "Besked fra skolen"
+    label: str = Field(default="Besked fra skolen", max_length=128, description="never the Subject")
+    notification: str = Field(default="Du har fået en besked fra skolen", max_length=128)
+    contacts_path: str = "/apis/v1/contacts/lookup"
+    memos_path: str = "/apis/v1/memos/"
     timeout: PositiveFloat = 20.0
 
 

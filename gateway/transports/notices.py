@@ -69,7 +69,10 @@ class Notices:
         if any(o.status is Status.DEFERRED for o in outcomes):
             return None  # the client retries the whole message; the retry tells the sender
         stopped = [o for o in outcomes if o.status in (Status.HELD, Status.REFUSED)]
-        if any(o.status is Status.HELD for o in stopped):
+        refused_here = [o for o in stopped if o.status is Status.REFUSED and o.action is not Action.DELIVER]
+        if len(stopped) == len(outcomes) and not any(o.status is Status.HELD for o in stopped):
+            return None  # every copy refused: the client gets the 5xx and its own MTA bounces
+        if any(o.status is Status.HELD for o in stopped) or refused_here:
             return explain_held(envelope, verdict, outcomes, self.settings), stopped, "failed"
         rerouted = [o for o in outcomes if o.action in REROUTES and o.status is Status.DELIVERED]
         if rerouted and self.settings.explain.receipts:

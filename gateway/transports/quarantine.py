@@ -62,5 +62,5 @@ class QuarantineTransport(Transport):
         except (OSError, QuarantineError) as exc:
             log.error("ref=%s cannot store in quarantine: %s", envelope.ref, type(exc).__name__)
             return [RecipientOutcome(r, action, Status.DEFERRED, CANNOT_STORE) for r in recipients]
-        reply = f"250 2.0.0 Held in quarantine as {item.id}"
+        reply = f"250 2.0.0 Held in quarantine as {item.id}" + (f"; {why}" if why else "")
         return [RecipientOutcome(r, action, Status.HELD, reply) for r in recipients]

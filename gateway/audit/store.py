@@ -14,7 +14,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,6 +32,10 @@ T = TypeVar("T")
 PURGE_INTERVAL = 24 * 3600.0
 
 
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
 def config_version(source: str | Path) -> str:
     """A short digest of the configuration file's bytes, stored with every decision it made."""
     try:
@@ -44,12 +48,18 @@ class AuditLog:
     """The gateway's audit sink (see gateway.types.AuditSink)."""
 
     def __init__(
-        self, db: Database, settings: AuditSettings, executor: ThreadPoolExecutor, version: str
+        self,
+        db: Database,
+        settings: AuditSettings,
+        executor: ThreadPoolExecutor,
+        version: str,
+        clock: Callable[[], datetime] = now,
     ) -> None:
         self.db = db
         self.settings = settings
         self.executor = executor
         self.config_version = version
+        self.clock = clock
         self.purge_task: asyncio.Task[None] | None = None
 
     async def run(self, work: Callable[[], T]) -> T:
@@ -74,9 +84,10 @@ class AuditLog:
         """An admin's release or deletion of a quarantined message (or any other admin act)."""
         await self.write([admin_record(ref, action, actor, detail, timestamp())])
 
-    async def purge(self, actor: str = "mailvagt", now: datetime | None = None) -> PurgeResult:
+    async def purge(self, actor: str = "mailvagt") -> PurgeResult:
         """Remove records older than the retention period now."""
-        return await self.run(lambda: purge(self.db, self.settings.retention_days, actor, now))
+        moment = self.clock()
+        return await self.run(lambda: purge(self.db, self.settings.retention_days, actor, moment))
 
     async def purge_daily(self) -> None:
         while True:
@@ -97,11 +108,14 @@ class AuditLog:
         self.executor.shutdown(wait=True)
 
 
-async def open_audit(settings: AuditSettings, version: str = "") -> AuditLog:
+async def open_audit(
+    settings: AuditSettings, version: str = "", clock: Callable[[], datetime] = now
+) -> AuditLog:
     """Open (creating and migrating) the configured store; start the daily purge if enabled.
 
-    ``version`` is the configuration version recorded with each decision (see ``config_version``).
-    Raises StoreError when the store cannot be opened.
+    ``version`` is the configuration version recorded with each decision (see ``config_version``);
+    ``clock`` tells the retention purge what time it is. Raises StoreError when the store cannot
+    be opened.
     """
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailvagt-audit")
     try:
@@ -109,7 +123,7 @@ async def open_audit(settings: AuditSettings, version: str = "") -> AuditLog:
     except BaseException:
         executor.shutdown(wait=False)
         raise
-    audit = AuditLog(db, settings, executor, version)
+    audit = AuditLog(db, settings, executor, version, clock)
     if settings.auto_purge:
         audit.purge_task = asyncio.create_task(audit.purge_daily(), name="mailvagt-audit-purge")
     return audit

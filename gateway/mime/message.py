@@ -153,11 +153,10 @@ def read_attachment(part: Message, name: str | None, scope: Scope, depth: int, o
         out.add(name, place, "file name")
 
     def read() -> None:
-        data = payload_bytes(part)
         if part.get_content_type() in ("message/rfc822", "message/global"):
             read_message(attached_message(part), Scope(place, "subject", place, "", place), depth + 1, out)
         else:
-            files.read_file(data, place, depth + 1, out, claimed=part.get_content_type())
+            files.read_file(payload_bytes(part), place, depth + 1, out, claimed=part.get_content_type())
 
     out.guard(place, read)
 

@@ -66,3 +66,12 @@ def sensitive_verdict(env: Envelope, subject: str = "Indskrivning 0308194797") -
 def ordinary_verdict(env: Envelope, subject: str = "Tur i uge 42, bus 7") -> Verdict:
     decisions = tuple(RecipientDecision(r, "external", Action.DELIVER, "almindelig") for r in env.rcpt_tos)
     return Verdict(Classification(Level.ALMINDELIG, (), ()), decisions, subject, f"<{env.ref}@skole.example>")
+
+
+def cpr_verdict(env: Envelope, cpr: str, action: Action) -> Verdict:
+    """A fortrolig message holding one CPR, every recipient routed with ``action``."""
+    classification = Classification(
+        Level.FORTROLIG, ("cpr",), (cpr_finding(cpr),), (CategoryScore("cpr", 1, 1, 1),)
+    )
+    decisions = tuple(RecipientDecision(r, "external", action, "cpr-external") for r in env.rcpt_tos)
+    return Verdict(classification, decisions, "Elevoplysninger", f"<{env.ref}@skole.example>")

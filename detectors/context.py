@@ -1,0 +1,112 @@
+"""Context: the tokens (and lemmas) around a result -> normalised words that recognizers look up cues in."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+WINDOW_BREAK = "\u00b6"
+"""Separates analysed windows in the joined text; context never crosses it."""
+
+_STRIP = ".:;,()[]\"'!?«»“”/*"
+
+
+def normalise(word: str) -> str:
+    return word.lower().strip(_STRIP)
+
+
+@dataclass(frozen=True)
+class TokenWindow:
+    """The tokens of an analysed text around one span: index of first and last token of the span."""
+
+    artifacts: NlpArtifacts
+    first: int
+    last: int
+    prefix: str
+
+    @classmethod
+    def around(cls, artifacts: NlpArtifacts, start: int, end: int) -> TokenWindow:
+        starts = artifacts.tokens_indices
+        first = max(0, bisect.bisect_right(starts, start) - 1)
+        last = max(first, bisect.bisect_left(starts, end) - 1)
+        token_start = starts[first] if starts else start
+        prefix = artifacts.tokens[first].text[: max(0, start - token_start)] if starts else ""
+        return cls(artifacts, first, last, prefix)
+
+    def _words(self, indices: Iterable[int]) -> list[str]:
+        words: list[str] = []
+        tokens = self.artifacts.tokens
+        lemmas = self.artifacts.lemmas
+        for i in indices:
+            text = tokens[i].text
+            if text == WINDOW_BREAK:
+                break
+            words.append(normalise(text))
+            lemma = normalise(lemmas[i]) if i < len(lemmas) else ""
+            if lemma and lemma != words[-1]:
+                words.append(lemma)
+        return words
+
+    def before(self, count: int) -> list[str]:
+        """Up to ``count`` tokens before the span, nearest first (plus lemmas and a glued prefix)."""
+        words = [normalise(self.prefix)] if self.prefix.strip(_STRIP) else []
+        return words + self._words(range(self.first - 1, max(-1, self.first - 1 - count), -1))
+
+    def after(self, count: int) -> list[str]:
+        """Up to ``count`` tokens after the span, nearest first."""
+        total = len(self.artifacts.tokens)
+        return self._words(range(self.last + 1, min(total, self.last + 1 + count)))
+
+    def around_tokens(self, count: int) -> list[str]:
+        return self.before(count) + self.after(count)
+
+    def text(self, count: int) -> str:
+        """The normalised tokens within ``count`` of the span, in text order, joined by spaces."""
+        tokens = self.artifacts.tokens
+        return " ".join(normalise(tokens[i].text) for i in self.token_range(count))
+
+    def token_range(self, count: int) -> range:
+        total = len(self.artifacts.tokens)
+        return range(max(0, self.first - count), min(total, self.last + 1 + count))
+
+
+@dataclass(frozen=True)
+class CueSet:
+    """Context words: exact words (also matching the head of ``cpr-nr``/``bookingnr.``) and ``prefix*``."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> CueSet:
+        words = [w.lower() for w in words]
+        single = [w for w in words if " " not in w]
+        return cls(
+            frozenset(w for w in single if not w.endswith("*")),
+            tuple(w[:-1] for w in single if w.endswith("*")),
+            tuple(w.rstrip("*") for w in words if " " in w),
+        )
+
+    def match(self, word: str) -> bool:
+        if not word:
+            return False
+        if word in self.exact:
+            return True
+        for sep in ("-", ".", "nr"):
+            if sep in word and word.split(sep, 1)[0] in self.exact:
+                return True
+        return bool(self.prefixes) and word.startswith(self.prefixes)
+
+    def find(self, words: Iterable[str], text: str = "") -> str | None:
+        """The first word that is a cue (or a phrase found in ``text``), or None."""
+        for word in words:
+            if self.match(word):
+                return word
+        for phrase in self.phrases:
+            if phrase in text:
+                return phrase
+        return None

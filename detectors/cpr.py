@@ -1,0 +1,197 @@
+"""CPR detection: text -> CPR-number results (valid date, century rule, context), masked and fingerprinted."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError
+
+from detectors.context import CueSet, TokenWindow
+from detectors.settings import CprSettings, DetectorSettings
+
+ENTITY = "CPR"
+DEVELOPMENT_KEY = "mailvagt-development-key-not-secret"
+"""Used when neither MAILVAGT_HASH_KEY nor detectors.hash_key is set; fine for tests, never production."""
+
+_SEPARATOR = r"(?:[-\u2013\u2011\u00a0 ./]|\s-\s)?"
+PATTERN = re.compile(rf"(?<![\w+])(?<!\d[.,])(\d{{6}}){_SEPARATOR}(\d{{4}})(?![\w]|[.,]\d)")
+"""DDMMYY[sep]SSSS, never inside a longer run of digits or letters."""
+
+POSITIVE_CUES = CueSet.of(
+    (
+        "cpr",
+        "cpr-nr",
+        "cprnr",
+        "cpr-nummer",
+        "cpr-numre",
+        "personnummer",
+        "personnr",
+        "pers.nr",
+        "pers",
+        "født",
+        "fødselsdato",
+        "elev",
+        "eleven",
+        "elevens",
+        "barn",
+        "barnet",
+        "barnets",
+        "cpr.nr",
+    )
+)
+NEGATIVE_CUES = CueSet.of(
+    (
+        "ordre",
+        "ordrenr",
+        "ordrenummer",
+        "faktura",
+        "fakturanr",
+        "fakturanummer",
+        "konto",
+        "kontonr",
+        "kontonummer",
+        "reg.nr",
+        "regnr",
+        "ean",
+        "gln",
+        "booking",
+        "bookingnr",
+        "bookingnummer",
+        "sag",
+        "sagsnr",
+        "sagsnummer",
+        "kunde",
+        "kundenr",
+        "kundenummer",
+        "tracking",
+        "track",
+        "trace",
+        "transaktion",
+        "transaktions-id",
+        "transaktionsid",
+        "stregkode",
+        "p-nr",
+        "p-nummer",
+        "pnr",
+        "cvr",
+        "cvr-nr",
+        "serienr",
+        "serienummer",
+        "varenr",
+        "varenummer",
+        "tlf",
+        "telefon",
+        "mobil",
+        "reference",
+        "ref",
+        "journalnr",
+        "id",
+        "isbn",
+        "timestamp",
+        "session",
+    )
+)
+
+
+def effective_hash_key(settings: DetectorSettings) -> tuple[str, bool]:
+    """The fingerprint key in force and whether it is the documented development key.
+
+    MAILVAGT_HASH_KEY wins over detectors.hash_key; with neither, DEVELOPMENT_KEY is used.
+    """
+    key = os.environ.get("MAILVAGT_HASH_KEY") or settings.hash_key
+    if key:
+        return key, False
+    return DEVELOPMENT_KEY, True
+
+
+def fingerprint(digits: str, key: str) -> str:
+    """HMAC-SHA256 (hex) of the 10 digits of a CPR under ``key``; separators are removed first."""
+    compact = re.sub(r"\D", "", digits)
+    return hmac.new(key.encode("utf-8"), compact.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def birth_date(digits: str) -> datetime.date | None:
+    """The birth date by the CPR office's century table, or None if it is no real, past date."""
+    try:
+        stdnum_cpr.validate(digits)
+        return stdnum_cpr.get_birth_date(digits)
+    except ValidationError:
+        return None
+
+
+def passes_modulus11(digits: str) -> bool:
+    """The pre-2007 check; a signal of confidence only, since newer numbers may fail it."""
+    return bool(stdnum_cpr.checksum(digits) == 0)
+
+
+def candidates(text: str) -> Iterator[tuple[int, int, str]]:
+    """Every CPR-shaped span with a real birth date: (start, end, 10 digits)."""
+    for match in PATTERN.finditer(text):
+        digits = match.group(1) + match.group(2)
+        if birth_date(digits) is not None:
+            yield match.start(), match.end(), digits
+
+
+def mask(settings: DetectorSettings) -> str:
+    return settings.cpr_mask
+
+
+class CprRecognizer(PatternRecognizer):
+    """Presidio recognizer: the pattern finds the shape, stdnum validates, local context scores."""
+
+    def __init__(self, settings: CprSettings) -> None:
+        self.cpr_settings = settings
+        super().__init__(
+            supported_entity=ENTITY,
+            name="CprRecognizer",
+            supported_language="da",
+            patterns=[Pattern("cpr", PATTERN.pattern, settings.base_score)],
+            context=sorted(POSITIVE_CUES.exact),
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        digits = re.sub(r"\D", "", pattern_text)
+        return len(digits) == 10 and birth_date(digits) is not None
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts | None,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return [self.rescore(text, result, nlp_artifacts) for result in raw_recognizer_results]
+
+    def rescore(self, text: str, result: RecognizerResult, nlp_artifacts: NlpArtifacts | None) -> Any:
+        conf = self.cpr_settings
+        digits = re.sub(r"\D", "", text[result.start : result.end])
+        score = conf.base_score
+        reasons = [f"valid date {conf.base_score:.2f}"]
+        if passes_modulus11(digits):
+            score += conf.modulus11_bonus
+            reasons.append(f"modulus 11 +{conf.modulus11_bonus:.2f}")
+        if nlp_artifacts is not None:
+            window = TokenWindow.around(nlp_artifacts, result.start, result.end)
+            before = window.before(conf.context_before)
+            after = window.after(conf.context_after)
+            positive = POSITIVE_CUES.find([*before, *after])
+            negative = NEGATIVE_CUES.find(before)
+            if positive:
+                score += conf.context_bonus
+                reasons.append(f"context '{positive}' +{conf.context_bonus:.2f}")
+            if negative and not positive:
+                score -= conf.negative_penalty
+                reasons.append(f"context '{negative}' -{conf.negative_penalty:.2f}")
+        result.score = max(0.0, min(1.0, score))
+        result.recognition_metadata["reason"] = ", ".join(reasons)
+        return result

@@ -1,0 +1,190 @@
+"""Detection engine: text parts -> findings, through one Presidio analyzer built once per process.
+
+The hot path is cheap: the CPR pattern and one Aho-Corasick pass over every term find candidates;
+only the windows around candidates go through spaCy and Presidio's recognizers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Container, Sequence
+from typing import Any
+
+import spacy
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+from spacy.language import Language
+
+from detectors import cpr, windows
+from detectors.context import CueSet
+from detectors.grades import GradeRecognizer
+from detectors.lexicon import Lexicon, load_lexicon
+from detectors.person import PersonCues
+from detectors.settings import DetectorSettings
+from detectors.terms import ContextScorer, TermRecognizer, lower_same_length
+from gateway.types import Finding, TextPart
+
+LANGUAGE = "da"
+
+
+def build_nlp(model: str | None) -> Language:
+    """The configured trained pipeline when installed, else blank Danish with the lookup lemmatizer."""
+    if model and spacy.util.is_package(model):
+        return spacy.load(model, disable=["ner", "parser"])
+    nlp = spacy.blank(LANGUAGE)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def vocabulary(nlp: Language) -> Container[str]:
+    """Every word form the lookup table knows (used to tell names from ordinary words)."""
+    lemmatizer: Any = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    if lemmatizer is not None and lemmatizer.lookups.has_table("lemma_lookup"):
+        table: Container[str] = lemmatizer.lookups.get_table("lemma_lookup")
+        return table
+    from spacy.lookups import load_lookups
+
+    fallback: Container[str] = load_lookups(LANGUAGE, ["lemma_lookup"]).get_table("lemma_lookup")
+    return fallback
+
+
+class PreloadedSpacyNlpEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine around a pipeline we built ourselves (nothing is downloaded)."""
+
+    def __init__(self, nlp: Language) -> None:
+        super().__init__(models=[{"lang_code": LANGUAGE, "model_name": nlp.meta.get("name", "blank")}])
+        self.pipeline = nlp
+        self.nlp = {LANGUAGE: nlp}  # type: ignore[assignment]  # Presidio declares it None until load()
+
+    def load(self) -> None:
+        """Already loaded in the constructor."""
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        doc = self.pipeline(text)
+        return NlpArtifacts(
+            entities=[],
+            tokens=doc,
+            tokens_indices=[t.idx for t in doc],
+            lemmas=[t.lemma_ or t.text for t in doc],
+            nlp_engine=None,  # Presidio's keyword list is not used and costs a vocab lookup per token
+            language=language,
+        )
+
+
+class RecognizerContext(ContextAwareEnhancer):
+    """Our recognizers score their own context (with negative cues too); nothing more is added."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0, 0.0, 0, 0)
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[Any],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return raw_results
+
+
+class Detector:
+    """Finds CPR numbers and category terms in text parts; build with ``shared_detector``."""
+
+    def __init__(self, settings: DetectorSettings) -> None:
+        self.settings = settings
+        self.key, self.development_key = cpr.effective_hash_key(settings)
+        self.lexicon: Lexicon = load_lexicon(settings.terms_dir, settings.terms.tiers)
+        nlp = build_nlp(settings.spacy_model)
+        lists = self.lexicon.lists
+        person = PersonCues(
+            words=CueSet.of(self.lexicon.person_words),
+            phrases=self.lexicon.person_phrases,
+            not_names=self.lexicon.not_names,
+            vocabulary=vocabulary(nlp),
+        )
+        scorer = ContextScorer(self.lexicon, person, settings.terms)
+        grade_words = {t.spelling.lstrip("*") for t in lists["grades"].terms} if "grades" in lists else set()
+        registry = RecognizerRegistry(
+            recognizers=[
+                cpr.CprRecognizer(settings.cpr),
+                TermRecognizer(self.lexicon, scorer),
+                GradeRecognizer(frozenset(grade_words), scorer),
+            ],
+            supported_languages=[LANGUAGE],
+        )
+        self.analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=PreloadedSpacyNlpEngine(nlp),
+            supported_languages=[LANGUAGE],
+            context_aware_enhancer=RecognizerContext(),
+        )
+
+    def candidate_spans(self, text: str) -> list[tuple[int, int, int]]:
+        """Cheap pass over the whole text: (start, end, margin) of every span worth analysing."""
+        spans = [(s, e, self.settings.cpr.window_chars) for s, e, _ in cpr.candidates(text)]
+        per_term: Counter[str] = Counter()
+        margin = self.settings.terms.window_chars
+        limit = self.settings.terms.max_hits_per_term
+        for hit in self.lexicon.hits(lower_same_length(text)):
+            per_term[hit.term.text] += 1
+            if per_term[hit.term.text] <= limit:
+                spans.append((hit.start, hit.end, margin))
+        return spans
+
+    def analyze_part(self, part: TextPart) -> list[Finding]:
+        spans = self.candidate_spans(part.text)
+        if not spans:
+            return []
+        joined = windows.join(part.text, windows.merge(part.text, spans))
+        results = self.analyzer.analyze(joined.text, language=LANGUAGE)
+        findings = []
+        for result in results:
+            start, end = joined.to_original(result.start), joined.to_original(result.end)
+            finding = self.finding(part, result, start, end)
+            if finding is not None:
+                findings.append(finding)
+        return sorted(findings, key=lambda f: (f.start, f.category))
+
+    def finding(self, part: TextPart, result: RecognizerResult, start: int, end: int) -> Finding | None:
+        meta = result.recognition_metadata
+        reason = str(meta.get("reason", ""))
+        detector = str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
+        score = round(float(result.score), 3)
+        if result.entity_type == cpr.ENTITY:
+            if score < self.settings.cpr.min_score:
+                return None
+            digits = re.sub(r"\D", "", part.text[start:end])
+            return Finding(
+                "cpr", part.where, score, self.settings.cpr_mask, cpr.fingerprint(digits, self.key),
+                start, end, detector, reason,
+            )  # fmt: skip
+        if score < self.settings.min_finding_score:
+            return None
+        term = str(meta.get("term", ""))
+        return Finding(
+            result.entity_type, part.where, score, str(meta.get("word", "")), None, start, end, detector,
+            f"{reason} [{term}]",
+        )  # fmt: skip
+
+    def analyze(self, parts: Sequence[TextPart]) -> list[Finding]:
+        """Every finding in every part; CPR findings carry a mask and a keyed fingerprint only."""
+        findings: list[Finding] = []
+        for part in parts:
+            findings.extend(self.analyze_part(part))
+        return findings
+
+
+_DETECTORS: dict[str, Detector] = {}
+
+
+def shared_detector(settings: DetectorSettings) -> Detector:
+    """The process's detector for these settings, built on first use (loading takes a few seconds)."""
+    key = settings.model_dump_json() + cpr.effective_hash_key(settings)[0]
+    detector = _DETECTORS.get(key)
+    if detector is None:
+        detector = _DETECTORS[key] = Detector(settings)
+    return detector

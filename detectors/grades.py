@@ -1,0 +1,99 @@
+"""Grades: analysed text + NLP tokens -> results for 7-trinsskala marks that stand in grade context.
+
+A mark (-3, 00, 02, 4, 7, 10, 12) alone is just a number; it counts only near a grade word
+("karakter", "standpunkt", "eksamen") or a school subject, and not as a time, week, page or class.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from detectors.context import WINDOW_BREAK, CueSet, normalise
+from detectors.terms import ContextScorer
+
+ENTITY = "grades"
+MARKS = frozenset(["-3", "00", "02", "4", "7", "10", "12"])
+NOT_A_MARK_BEFORE = CueSet.of(
+    ["kl", "klokken", "uge", "side", "s", "nr", "§", "kapitel", "lektion", "bus", "rute", "linje", "lokale",
+     "stk", "ca", "cirka", "over", "under", "højst", "mindst", "pr", "tlf", "dag", "den", "d", "år", "ca.",
+     "timer", "minutter", "min", "kr", "mio", "gruppe", "hold", "postnr", "vej", "plads", "trin", "punkt"]
+)  # fmt: skip
+NOT_A_MARK_AFTER = CueSet.of(
+    ["klasse*", "årgang*", "kl", "minutter", "min", "timer", "dage", "uger", "år", "kr", "elever", "børn",
+     "personer", "sider", "stk", "procent", "%", "gange", "pladser", "point", "deltagere"]
+)  # fmt: skip
+CONTEXT_TOKENS = 8
+
+
+class GradeRecognizer(EntityRecognizer):
+    """Presidio recognizer for marks in grade context; person cues decide whether it is about a pupil."""
+
+    def __init__(self, grade_context: frozenset[str], scorer: ContextScorer) -> None:
+        self.anchors = CueSet.of(grade_context)
+        self.scorer = scorer
+        super().__init__(supported_entities=[ENTITY], name="GradeRecognizer", supported_language="da")
+
+    def load(self) -> None:
+        """Nothing to load: the context words come from the term lists."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if nlp_artifacts is None:
+            return []
+        tokens = nlp_artifacts.tokens
+        words = [normalise(t.text) for t in tokens]
+        results = []
+        for i, token in enumerate(tokens):
+            mark = token.text.rstrip(".,;:)")
+            if mark not in MARKS or self.is_other_number(token.text, words, i):
+                continue
+            cue = self.grade_cue(words, i)
+            if cue is None:
+                continue
+            start = nlp_artifacts.tokens_indices[i]
+            score = self.scorer.scoring.tiers.get("medium", 0.45)
+            results.append(
+                RecognizerResult(
+                    entity_type=ENTITY,
+                    start=start,
+                    end=start + len(mark),
+                    score=score,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: "GradeRecognizer",
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        "term": f"mark near '{cue}'",
+                        "word": f"{cue} **",
+                        "reason": f"mark in grade context '{cue}' ({score:.2f})",
+                    },
+                )
+            )
+        return results
+
+    def is_other_number(self, raw: str, words: list[str], i: int) -> bool:
+        """A time, week, page, amount or ordinal ("7. klasse") is no mark."""
+        before = words[i - 1] if i > 0 else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        ordinal = raw.endswith(".") and after[:1].isalpha() and after[:1].islower()
+        return NOT_A_MARK_BEFORE.match(before) or NOT_A_MARK_AFTER.match(after) or ordinal
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts | None,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return self.scorer.rescore_all(raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts)
+
+    def grade_cue(self, words: list[str], i: int) -> str | None:
+        lo, hi = max(0, i - CONTEXT_TOKENS), min(len(words), i + CONTEXT_TOKENS + 1)
+        nearest = sorted(range(lo, hi), key=lambda j: abs(j - i))
+        for j in nearest:
+            if words[j] == WINDOW_BREAK:
+                continue
+            if self.anchors.match(words[j]):
+                return words[j]
+        return None

@@ -1,0 +1,89 @@
+"""Identifiable person: the tokens around a term -> the cue that says it is about a person (or None).
+
+A person is identifiable by a name (a capitalised word that is no Danish dictionary word nor a
+compound of one), a person word ("eleven", "din søn"), class plus initials ("8.B ... MH"), or a CPR.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from dataclasses import dataclass
+
+from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise
+
+CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
+INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
+SENTENCE_END = frozenset([".", "!", "?", ":", "\n", WINDOW_BREAK])
+
+
+@dataclass(frozen=True)
+class PersonCues:
+    """What counts as a person near a term; ``vocabulary`` is the lemma table (its words are no names)."""
+
+    words: CueSet
+    phrases: tuple[str, ...]
+    not_names: frozenset[str]
+    vocabulary: Container[str]
+
+    def is_word(self, lower: str) -> bool:
+        return lower in self.vocabulary or lower in self.not_names
+
+    def is_compound(self, lower: str) -> bool:
+        """Danish compounds are rarely in the lemma table; a known word as tail marks one."""
+        return any(lower[i:] in self.vocabulary for i in range(2, len(lower) - 3))
+
+    def is_name(self, text: str) -> bool:
+        if len(text) < 2 or not text[0].isupper() or not text.isalpha() or text.isupper():
+            return False
+        lower = text.lower()
+        base = lower[:-1] if lower.endswith("s") and len(lower) > 3 else lower
+        if self.is_word(lower) or self.is_word(base):
+            return False
+        return not (self.is_compound(lower) or self.is_compound(base))
+
+    def find(self, window: TokenWindow, count: int) -> str | None:
+        """A short description of the nearest person cue within ``count`` tokens, or None."""
+        tokens = window.artifacts.tokens
+        span = window.token_range(count)
+        texts = [tokens[i].text for i in span]
+        limit = _limits(texts, window.first - span.start, window.last - span.start)
+        lo, hi = limit
+        for offset in _nearest_first(lo, hi, window.first - span.start):
+            text = texts[offset]
+            word = normalise(text)
+            if self.words.match(word):
+                return f"person word '{word}'"
+            if CLASS_RE.match(text) and any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
+                return "class and initials"
+            if self.is_name(text) and not _followed_by_organisation(texts, offset, self):
+                return "name"
+        joined = " ".join(normalise(t) for t in texts[lo:hi])
+        for phrase in self.phrases:
+            if phrase in joined:
+                return f"person phrase '{phrase}'"
+        return None
+
+
+def _limits(texts: list[str], first: int, last: int) -> tuple[int, int]:
+    """Context never crosses a window break."""
+    lo, hi = 0, len(texts)
+    for i in range(first - 1, -1, -1):
+        if texts[i] == WINDOW_BREAK:
+            lo = i + 1
+            break
+    for i in range(last + 1, len(texts)):
+        if texts[i] == WINDOW_BREAK:
+            hi = i
+            break
+    return lo, hi
+
+
+def _nearest_first(lo: int, hi: int, centre: int) -> list[int]:
+    return sorted(range(lo, hi), key=lambda i: abs(i - centre))
+
+
+def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -> bool:
+    """'Østervang Skole', 'Kragh Byg': a capitalised dictionary word after it marks a place or firm."""
+    following = texts[offset + 1] if offset + 1 < len(texts) else ""
+    return bool(following[:1].isupper() and following.isalpha() and cues.is_word(following.lower()))

@@ -1,0 +1,165 @@
+"""Category terms: analysed text + NLP tokens -> one result per term hit, scored by person and context.
+
+Declared as data (config/terms/*.yaml); this Presidio recognizer finds the terms (surface form
+through the automaton, irregular forms through the lemma) and explains each score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from detectors.context import CueSet, TokenWindow, normalise
+from detectors.lexicon import ANCHOR, Hit, Lexicon, Term
+from detectors.person import PersonCues
+from detectors.settings import TermScoring
+
+CPR_ENTITY = "CPR"
+
+
+@dataclass(frozen=True)
+class CategoryCues:
+    positive: CueSet
+    negative: CueSet
+
+
+NO_CUES = CategoryCues(CueSet(frozenset()), CueSet(frozenset()))
+
+
+def lower_same_length(text: str) -> str:
+    """Lower-case without changing offsets (a few characters lower-case to two)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(ch.lower()[:1] or ch for ch in text)
+
+
+class ContextScorer:
+    """Moves a category result's score by what is near it: a person, general text, category cues."""
+
+    def __init__(self, lexicon: Lexicon, person: PersonCues, scoring: TermScoring) -> None:
+        self.person = person
+        self.scoring = scoring
+        self.generic = CueSet.of(lexicon.generic_words)
+        self.cues = {
+            name: CategoryCues(CueSet.of(tl.positive), CueSet.of(tl.negative))
+            for name, tl in lexicon.lists.items()
+        }
+
+    def rescore_all(
+        self, results: list[RecognizerResult], others: list[RecognizerResult], artifacts: NlpArtifacts | None
+    ) -> list[RecognizerResult]:
+        if artifacts is None:
+            return results
+        cprs = [r for r in others if r.entity_type == CPR_ENTITY]
+        for result in results:
+            self.rescore(result, artifacts, cprs)
+        return results
+
+    def rescore(
+        self, result: RecognizerResult, artifacts: NlpArtifacts, cprs: Sequence[RecognizerResult]
+    ) -> None:
+        conf = self.scoring
+        window = TokenWindow.around(artifacts, result.start, result.end)
+        words = window.around_tokens(conf.context_tokens)
+        text = window.text(conf.context_tokens)
+        cues = self.cues.get(result.entity_type, NO_CUES)
+        score = result.score
+        reasons = [result.recognition_metadata["reason"]]
+        positive = cues.positive.find(words, text)
+        if positive:
+            score += conf.positive_bonus
+            reasons.append(f"context '{positive}' +{conf.positive_bonus:.2f}")
+        person = self.person.find(window, conf.person_tokens) or _cpr_near(result, cprs, conf.window_chars)
+        if person:
+            score += conf.person_bonus
+            reasons.append(f"{person} +{conf.person_bonus:.2f}")
+        else:
+            score *= conf.without_person
+            reasons.append(f"no person near x{conf.without_person:.2f}")
+        generic = self.generic.find(words, text)
+        if generic:
+            score *= conf.generic_factor
+            reasons.append(f"general text '{generic}' x{conf.generic_factor:.2f}")
+        negative = cues.negative.find(words, text)
+        if negative:
+            score *= conf.negative_factor
+            reasons.append(f"context '{negative}' x{conf.negative_factor:.2f}")
+        result.score = max(0.0, min(1.0, score))
+        result.recognition_metadata["reason"] = ", ".join(reasons)
+
+
+class TermRecognizer(EntityRecognizer):
+    """Presidio recognizer for every category's term list."""
+
+    def __init__(self, lexicon: Lexicon, scorer: ContextScorer) -> None:
+        self.lexicon = lexicon
+        self.scorer = scorer
+        self.by_lemma: dict[str, list[Term]] = {}
+        for term_list in lexicon.lists.values():
+            for term in term_list.terms:
+                if " " not in term.text and term.tier != ANCHOR:
+                    self.by_lemma.setdefault(term.text, []).append(term)
+        super().__init__(
+            supported_entities=sorted(lexicon.lists), name="TermRecognizer", supported_language="da"
+        )
+
+    def load(self) -> None:
+        """The lexicon is compiled before the recognizer is built."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        hits = [h for h in self.lexicon.hits(lower_same_length(text)) if h.term.tier != ANCHOR]
+        if nlp_artifacts is not None:
+            hits += self.lemma_hits(nlp_artifacts, {(h.start, h.term) for h in hits})
+        wanted = set(entities or self.supported_entities)
+        return [self.result(hit) for hit in hits if hit.term.category in wanted]
+
+    def lemma_hits(self, artifacts: NlpArtifacts, seen: set[tuple[int, Term]]) -> list[Hit]:
+        """Irregular forms (børn -> barn) found through the lookup lemmatizer."""
+        found: list[Hit] = []
+        for token, lemma, start in zip(
+            artifacts.tokens, artifacts.lemmas, artifacts.tokens_indices, strict=False
+        ):
+            key = normalise(lemma)
+            for term in self.by_lemma.get(key, ()):
+                if (start, term) not in seen and normalise(token.text) != key:
+                    found.append(Hit(term, start, start + len(token.text), token.text.lower()))
+        return found
+
+    def result(self, hit: Hit) -> RecognizerResult:
+        score = self.scorer.scoring.tiers.get(hit.term.tier, 0.0)
+        return RecognizerResult(
+            entity_type=hit.term.category,
+            start=hit.start,
+            end=hit.end,
+            score=score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: "TermRecognizer",
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                "term": hit.term.spelling,
+                "word": hit.word,
+                "reason": f"term '{hit.term.spelling}' ({hit.term.tier} {score:.2f})",
+            },
+        )
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts | None,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return self.scorer.rescore_all(raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts)
+
+
+def _cpr_near(result: RecognizerResult, cprs: Sequence[RecognizerResult], distance: int) -> str | None:
+    for cpr in cprs:
+        if abs(cpr.start - result.start) <= distance:
+            return "CPR"
+    return None

@@ -114,16 +114,25 @@ def make_rtf(text: str) -> bytes:
     ).encode()
 
 
-def make_zip(files: dict[str, bytes], encrypted: bool = False) -> bytes:
+def make_zip(files: dict[str, bytes], encrypted: bool = False, stored: bool = False) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
             info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if encrypted:
-                info.flag_bits |= 0x1
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
-    return out.getvalue()
+    return set_encrypted_flag(out.getvalue()) if encrypted else out.getvalue()
+
+
+def set_encrypted_flag(data: bytes) -> bytes:
+    """Mark every member as encrypted, as a password-protected archive is (zipfile cannot write one)."""
+    patched = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = patched.find(signature)
+        while start >= 0:
+            patched[start + offset] |= 0x1
+            start = patched.find(signature, start + 4)
+    return bytes(patched)
 
 
 def make_image(lines: list[str], fmt: str = "PNG") -> bytes:

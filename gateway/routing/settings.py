@@ -81,6 +81,16 @@ class MarkerSettings(BaseModel):
     override_enabled: bool = False
 
 
+class SikkerMailRoute(BaseModel):
+    """Where one recipient domain's Sikker Mail goes, and the name its certificate must carry."""
+
+    model_config = STRICT
+
+    host: str
+    port: int = Field(default=25, ge=1, le=65535)
+    tls_name: str | None = Field(default=None, description="default: host")
+
+
 class SikkerMailSettings(BaseModel):
     """SMTP with required STARTTLS (TLS >= 1.2, verified chain and host name)."""
 
@@ -89,6 +99,7 @@ class SikkerMailSettings(BaseModel):
     relay_host: str | None = Field(default=None, description="None = the recipient domain's host")
     relay_port: int = Field(default=25, ge=1, le=65535)
     tls_server_name: str | None = Field(default=None, description="name checked in the certificate")
+    routes: dict[str, SikkerMailRoute] = Field(default_factory=dict, description="domain -> its own host")
     ca_file: ConfigPath | None = None
     min_tls: Literal["1.2", "1.3"] = "1.2"
     timeout: PositiveFloat = 30.0

@@ -158,6 +158,9 @@ class DigitalPostServer(ThreadingHTTPServer):
     daemon_threads = True
     behaviour: Behaviour
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client without a valid certificate is refused in the handshake: nothing to print."""
+
 
 class DigitalPostDouble:
     """``with DigitalPostDouble(ca, contacts={...}) as dp``: serving on ``dp.base_url`` in a thread.

@@ -19,7 +19,7 @@ from pathlib import Path
 import aiosmtplib
 
 from gateway.routing.recipients import domain_of
-from gateway.routing.settings import SikkerMailSettings
+from gateway.routing.settings import SikkerMailRoute, SikkerMailSettings
 from gateway.transports.base import Transport
 from gateway.types import Action, Envelope, RecipientOutcome, Status, Verdict
 
@@ -94,27 +94,36 @@ class SikkerMailTransport(Transport):
         context.verify_mode = ssl.CERT_REQUIRED
         return context
 
-    def destinations(self, recipients: Sequence[str]) -> dict[str, list[str]]:
-        """Host -> its recipients: one relay for all, or one host per recipient domain."""
-        groups: dict[str, list[str]] = {}
+    def route_for(self, recipient: str) -> SikkerMailRoute:
+        """The domain's own route, else the relay, else the recipient domain's host itself."""
+        s = self.settings
+        domain = domain_of(recipient)
+        if domain in s.routes:
+            return s.routes[domain]
+        if s.relay_host:
+            return SikkerMailRoute(host=s.relay_host, port=s.relay_port, tls_name=s.tls_server_name)
+        return SikkerMailRoute(host=domain, port=s.relay_port)
+
+    def destinations(self, recipients: Sequence[str]) -> dict[SikkerMailRoute, list[str]]:
+        groups: dict[SikkerMailRoute, list[str]] = {}
         for recipient in recipients:
-            host = self.settings.relay_host or domain_of(recipient)
-            groups.setdefault(host, []).append(recipient)
+            groups.setdefault(self.route_for(recipient), []).append(recipient)
         return groups
 
     async def send(
         self, envelope: Envelope, recipients: Sequence[str], message: bytes, verdict: Verdict
     ) -> list[RecipientOutcome]:
         outcomes: list[RecipientOutcome] = []
-        for host, group in self.destinations(recipients).items():
-            outcomes.extend(await self.send_to(host, envelope, group, message))
-        return await self.with_bounce_clock(outcomes, message)
+        for route, group in self.destinations(recipients).items():
+            outcomes.extend(await self.send_to(route, envelope, group, message))
+        return await self.with_bounce_clock(outcomes, verdict.message_id or body_digest(message))
 
     async def send_to(
-        self, host: str, envelope: Envelope, recipients: Sequence[str], message: bytes
+        self, route: SikkerMailRoute, envelope: Envelope, recipients: Sequence[str], message: bytes
     ) -> list[RecipientOutcome]:
+        host = route.host
         try:
-            return await self.transact(host, envelope, recipients, message)
+            return await self.transact(route, envelope, recipients, message)
         except InsecurePeer as insecure:
             log.warning("ref=%s sikker_mail to %s refused: %s", envelope.ref, host, insecure.why)
             reply = f"451 4.7.5 Sikker Mail to {host}: {insecure.why}; never sent unencrypted, retry later"
@@ -128,8 +137,8 @@ class SikkerMailTransport(Transport):
             reply = f"451 4.4.1 Sikker Mail: {host} not reachable now, retry later"
         return [self.outcome(r, Status.DEFERRED, reply) for r in recipients]
 
-    async def secure_client(self, host: str) -> aiosmtplib.SMTP:
-        port = self.settings.relay_port
+    async def secure_client(self, route: SikkerMailRoute) -> aiosmtplib.SMTP:
+        host, port = route.host, route.port
         client = aiosmtplib.SMTP(
             hostname=host,
             port=port,
@@ -143,9 +152,7 @@ class SikkerMailTransport(Transport):
             client.close()
             raise InsecurePeer("the server offers no STARTTLS")
         try:
-            await client.starttls(
-                server_hostname=self.settings.tls_server_name or host, tls_context=self.tls_context()
-            )
+            await client.starttls(server_hostname=route.tls_name or host, tls_context=self.tls_context())
         except ssl.SSLCertVerificationError as exc:
             client.close()
             raise InsecurePeer(f"certificate not trusted ({exc.verify_message})") from None
@@ -155,9 +162,9 @@ class SikkerMailTransport(Transport):
         return client
 
     async def transact(
-        self, host: str, envelope: Envelope, recipients: Sequence[str], message: bytes
+        self, route: SikkerMailRoute, envelope: Envelope, recipients: Sequence[str], message: bytes
     ) -> list[RecipientOutcome]:
-        client = await self.secure_client(host)
+        client = await self.secure_client(route)
         try:
             tls = tls_version(client)
             encoding = "utf-8" if envelope.smtputf8 else "ascii"
@@ -187,10 +194,14 @@ class SikkerMailTransport(Transport):
                 client.close()
 
     async def with_bounce_clock(
-        self, outcomes: list[RecipientOutcome], message: bytes
+        self, outcomes: list[RecipientOutcome], identity: str
     ) -> list[RecipientOutcome]:
-        """Turn a deferral into a bounce once the copy has failed for ``bounce_after`` seconds."""
-        digest = hashlib.sha256(message).hexdigest()[:32]
+        """Turn a deferral into a bounce once the copy has failed for ``bounce_after`` seconds.
+
+        A retry is the same message with a new trace header, so copies are known by Message-ID
+        (or the body's digest when there is none), never by the bytes as received.
+        """
+        digest = hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()[:32]
         now = time.time()
         result = []
         async with self.failures_lock:
@@ -210,6 +221,11 @@ class SikkerMailTransport(Transport):
 
     def outcome(self, recipient: str, status: Status, reply: str, tls: str | None = None) -> RecipientOutcome:
         return RecipientOutcome(recipient, self.action, status, " ".join(reply.split()), tls)
+
+
+def body_digest(message: bytes) -> str:
+    split = message.find(b"\r\n\r\n")
+    return hashlib.sha256(message[split:] if split >= 0 else message).hexdigest()
 
 
 def tls_version(client: aiosmtplib.SMTP) -> str | None:

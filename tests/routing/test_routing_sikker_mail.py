@@ -80,7 +80,7 @@ async def test_refuses_insecure_relays_and_never_sends_in_plaintext(
 
 
 async def test_old_tls_relay_really_speaks_tls_1_1(ca: LocalCA) -> None:
-    """The TLS 1.0/1.1 double would deliver to a client that allowed old TLS: its refusal is about the version."""
+    """The TLS 1.0/1.1 double delivers to a client that allows old TLS: the refusal is about the version."""
     import ssl
     import warnings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-import msoffcrypto.format.ooxml
+import msoffcrypto.format.ooxml  # type: ignore[import-untyped]
 
 from .build import attach, extract, message, reasons, text_at
 from .documents import make_docx, make_pdf, make_xlsx, make_zip

@@ -79,7 +79,7 @@ class NextHopSettings(BaseModel):
     username: str | None = None
     password: str | None = None
     timeout: PositiveFloat = 60.0
-    pool_size: PositiveInt = 8
+    pool_size: PositiveInt = 20
 
 
 class LimitsSettings(BaseModel):

@@ -212,6 +212,9 @@ def load(path: str, overrides: Overrides) -> Settings:
 
 async def run_process(path: str, overrides: Overrides, settings: Settings) -> int:
     """Run one gateway process until SIGTERM/SIGINT; SIGHUP reloads the file (a bad file keeps the old)."""
+    # The audit store works on its own thread; with a busy event loop holding the GIL it would
+    # wait up to the default 5 ms switch interval per write, twice per message.
+    sys.setswitchinterval(0.0005)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     tasks: set[asyncio.Task[None]] = set()

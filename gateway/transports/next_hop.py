@@ -1,7 +1,10 @@
 """Next-hop transport: message + recipients -> outcomes, over pooled aiosmtplib connections to the next hop.
 
-Connections are reused: a pooled connection gets RSET before its next message (which also tells
-whether it is still alive); a dead one is replaced by a fresh connection once.
+Connections are reused. A transaction that ended without a resetting reply (a refused MAIL or
+DATA, a timeout) gets RSET before the connection's next message; after a completed DATA the
+session is already reset (RFC 5321 4.1.1.4), so no round trip is spent. A pooled connection the
+next hop closed meanwhile is noticed at MAIL, before any data is sent, and the message goes out
+once more on a fresh connection; connections idle longer than IDLE_LIMIT are closed.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Connection:
         self.client = client
         self.used = time.monotonic()
         self.fresh = True
+        self.clean = True  # the last transaction ended with a reply that resets the session
 
 
 class TransactionFailed(Exception):
@@ -91,11 +95,12 @@ class NextHopTransport(Transport):
             if time.monotonic() - connection.used > IDLE_LIMIT or not connection.client.is_connected:
                 connection.client.close()
                 continue
-            try:
-                await connection.client.rset()
-            except aiosmtplib.SMTPException:
-                connection.client.close()
-                continue
+            if not connection.clean:
+                try:
+                    await connection.client.rset()
+                except aiosmtplib.SMTPException:
+                    connection.client.close()
+                    continue
             connection.fresh = False
             return connection
         return await self.connect()
@@ -153,6 +158,7 @@ class NextHopTransport(Transport):
         client = connection.client
         options, encoding = self.mail_options(client, envelope, message)
         in_data = False
+        connection.clean = False
         try:
             await client.mail(envelope.mail_from, options=options, encoding=encoding)
             accepted: list[str] = []
@@ -175,6 +181,7 @@ class NextHopTransport(Transport):
                     )
             else:
                 await client.rset()
+            connection.clean = True
             return [outcomes[r] for r in recipients]
         except aiosmtplib.SMTPTimeoutError:
             raise TransactionFailed(TIMED_OUT, in_data) from None

@@ -1,0 +1,157 @@
+"""Benchmark: messages/s through (a) nothing, (b) a plain aiosmtpd->aiosmtplib relay, (c) Mailvagt (scan noop).
+
+Drives Postfix's smtp-source (20 parallel sessions, ~10 KB messages) into Postfix's smtp-sink,
+which writes each message to a file; the files are counted and their Message-Ids compared, so
+a lost or duplicated message shows. Prints one line per setup and the ratios.
+
+Usage: python bench/relay.py [--messages N] [--sessions S] [--processes P]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_listening(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                sock.recv(100)
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on port {port}")
+
+
+@contextmanager
+def running(command: list[str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        try:
+            wait_listening(port)
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float
+    stored: int
+    unique: int
+
+    @property
+    def rate(self) -> float:
+        return self.stored / self.seconds
+
+
+def message_ids(folder: Path) -> Counter[str]:
+    ids: Counter[str] = Counter()
+    for path in folder.iterdir():
+        for line in path.read_bytes().split(b"\n", 40):
+            if line.lower().startswith(b"message-id:"):
+                ids[line.split(b":", 1)[1].strip().decode()] += 1
+                break
+    return ids
+
+
+def drive(name: str, port: int, dump: Path, messages: int, sessions: int) -> Result:
+    started = time.monotonic()
+    subprocess.run(
+        ["smtp-source", "-s", str(sessions), "-m", str(messages), "-l", "10240", "-f", "lehrer@skole.example",
+         "-t", "elev@skole.example", f"127.0.0.1:{port}"],
+        check=True,
+    )
+    deadline = time.monotonic() + 30
+    while len(os.listdir(dump)) < messages and time.monotonic() < deadline:
+        time.sleep(0.01)
+    seconds = time.monotonic() - started
+    ids = message_ids(dump)
+    return Result(name, seconds, sum(ids.values()), len(ids))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--processes", type=int, default=0, help="Mailvagt processes (0 = CPUs)")
+    parser.add_argument("--audit-dir", default="", help="folder for the audit SQLite file (default: a temp dir)")
+    args = parser.parse_args()
+    # tmpfs when there is one: the sink writes a file per message, and disk noise swamps the figures
+    shm = Path("/dev/shm")
+    work = Path(tempfile.mkdtemp(prefix="mailvagt-bench-", dir=shm if shm.is_dir() else None))
+    os.chmod(work, 0o777)
+    sink_port, plain_port, gateway_port = free_port(), free_port(), free_port()
+    config = work / "bench.yaml"
+    config.write_text(
+        f"server: {{processes: {args.processes}, hostname: bench.mailvagt}}\n"
+        "scan: {mode: noop}\n"
+        f"audit: {{url: 'sqlite:///{args.audit_dir or work}/audit-{os.getpid()}.sqlite3'}}\n"
+        "logging: {level: WARNING}\n"
+    )
+    results: list[Result] = []
+    for name, front in (("a direct", None), ("b plain relay", "plain"), ("c mailvagt", "mailvagt")):
+        dump = work / name.split()[0]
+        dump.mkdir()
+        os.chmod(dump, 0o777)
+        sink = ["smtp-sink", "-u", "nobody", "-d", f"{dump}/%H%M%S.", f"127.0.0.1:{sink_port}", "256"]
+        with running(sink, sink_port, work / "sink.log"):
+            if front is None:
+                results.append(drive(name, sink_port, dump, args.messages, args.sessions))
+            elif front == "plain":
+                command = [PYTHON, str(ROOT / "bench" / "plain_relay.py"), str(plain_port), str(sink_port)]
+                with running(command, plain_port, work / "plain.log"):
+                    results.append(drive(name, plain_port, dump, args.messages, args.sessions))
+            else:
+                command = [PYTHON, "-m", "gateway.cli", "serve", "--config", str(config),
+                           "--listen", f"127.0.0.1:{gateway_port}", "--next-hop", f"127.0.0.1:{sink_port}"]
+                with running(command, gateway_port, work / "gateway.log"):
+                    results.append(drive(name, gateway_port, dump, args.messages, args.sessions))
+    print(f"{args.messages} messages of ~10 KB, {args.sessions} parallel sessions (smtp-source -> smtp-sink)")
+    for result in results:
+        lost = args.messages - result.unique
+        duplicated = result.stored - result.unique
+        print(f"  {result.name:<14} {result.rate:8.1f} msg/s  ({result.seconds:.2f} s, "
+              f"stored {result.stored}, lost {lost}, duplicated {duplicated})")
+    direct, plain, gateway = (r.rate for r in results)
+    print(f"  ratios: b/a {plain / direct:.3f}  c/a {gateway / direct:.3f}  c/b {gateway / plain:.2f} (target >= 1.5)")
+    shutil.rmtree(work, ignore_errors=True)
+    if args.audit_dir:
+        for path in Path(args.audit_dir).glob(f"audit-{os.getpid()}.sqlite3*"):
+            path.unlink()
+    ok = all(r.stored == r.unique == args.messages for r in results)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -122,7 +122,7 @@ def main() -> int:
     # tmpfs when there is one: the sink writes a file per message, and disk noise swamps the figures
     shm = Path("/dev/shm")
     work = Path(tempfile.mkdtemp(prefix="mailvagt-bench-", dir=shm if shm.is_dir() else None))
-    work.chmod(0o777)  # noqa: S103  # smtp-sink runs as nobody and writes here
+    work.chmod(0o777)  # smtp-sink runs as nobody and writes here
     sink_port, plain_port, gateway_port = free_port(), free_port(), free_port()
     config = work / "bench.yaml"
     config.write_text(
@@ -135,7 +135,7 @@ def main() -> int:
     for name, front in (("a direct", None), ("b plain relay", "plain"), ("c mailvagt", "mailvagt")):
         dump = work / name.split()[0]
         dump.mkdir()
-        dump.chmod(0o777)  # noqa: S103
+        dump.chmod(0o777)
         sink = ["smtp-sink", "-u", "nobody", "-d", f"{dump}/%H%M%S.", f"127.0.0.1:{sink_port}", "256"]
         with running(sink, sink_port, work / "sink.log"):
             if front is None:

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -61,16 +62,42 @@ class AuditLog:
         self.config_version = version
         self.clock = clock
         self.purge_task: asyncio.Task[None] | None = None
+        self.writer: asyncio.Task[None] | None = None
+        self.pending: list[tuple[Sequence[Record], asyncio.Future[None]]] = []
 
     async def run(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
 
     async def write(self, records: Sequence[Record]) -> None:
+        """Append ``records`` durably; returns once they are committed, raises StoreError if not.
+
+        Writes that arrive while a commit is running are committed together in the next one
+        (group commit): one disk sync serves many sessions, and each still waits for its own.
+        """
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((records, waiter))
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.create_task(self.commit_pending(), name="mailvagt-audit-commit")
         try:
-            await self.run(lambda: append(self.db, records))
+            await waiter
         except StoreError as exc:
             log.error("audit record not written, message refused: %s", exc)
             raise
+
+    async def commit_pending(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending, []
+            records = [record for written, _ in batch for record in written]
+            try:
+                await self.run(partial(append, self.db, records))
+            except StoreError as exc:
+                for _, waiter in batch:
+                    if not waiter.done():
+                        waiter.set_exception(StoreError(str(exc)))
+            else:
+                for _, waiter in batch:
+                    if not waiter.done():
+                        waiter.set_result(None)
 
     async def record_decision(self, envelope: Envelope, verdict: Verdict, size: int) -> None:
         """One message record and one per recipient decision, durable before this returns."""
@@ -100,6 +127,8 @@ class AuditLog:
             await asyncio.sleep(PURGE_INTERVAL)
 
     async def close(self) -> None:
+        if self.writer is not None:
+            await self.writer
         if self.purge_task is not None:
             self.purge_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

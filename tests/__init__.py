@@ -1,0 +1,1 @@
+"""Tests, mirroring the modules; a package so that tests/gateway never shadows the real gateway."""

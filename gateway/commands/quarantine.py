@@ -80,6 +80,7 @@ def list_held(store: QuarantineStore, settings: Settings, args: argparse.Namespa
 
 def show(store: QuarantineStore, settings: Settings, args: argparse.Namespace, actor: str) -> int:
     item = store.get(args.ref)
+    asyncio.run(audited(settings, item.ref, "quarantine.show", actor, f"{item.id}: shown"))
     mail = BytesParser(policy=policy.default).parsebytes(item.message)
     print(f"Reference: {item.id}\nFrom: {item.mail_from}\nHeld: {time.ctime(item.held_at)}")
     for reason in item.reasons:

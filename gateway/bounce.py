@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
+from email.charset import QP, Charset
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid
@@ -62,6 +63,21 @@ def delivery_status(
     return part
 
 
+def original_headers(original: bytes) -> EmailMessage:
+    """The original's header section; quoted-printable when it is not ASCII (SMTPUTF8 mail)."""
+    part = EmailMessage(policy=SMTP_POLICY)
+    text = header_section(original).decode("utf-8", errors="replace")
+    if text.isascii():
+        part["Content-Type"] = "text/rfc822-headers"
+        part.set_payload(text)
+    else:
+        charset = Charset("utf-8")
+        charset.body_encoding = QP
+        part["Content-Type"] = "text/rfc822-headers"
+        part.set_payload(text, charset)
+    return part
+
+
 def build_report(
     *,
     reporting_mta: str,
@@ -92,9 +108,5 @@ def build_report(
 
     report.attach(delivery_status(reporting_mta, envelope, outcomes, action))
 
-    headers = EmailMessage(policy=SMTP_POLICY)
-    headers["Content-Type"] = "text/rfc822-headers"
-    headers["Content-Transfer-Encoding"] = "8bit"
-    headers.set_payload(header_section(original).decode("utf-8", errors="replace"))
-    report.attach(headers)
+    report.attach(original_headers(original))
     return report.as_bytes()

@@ -155,8 +155,7 @@ def settings_for(tmp_path: Path, next_hop_port: int, **sections: dict[str, Any])
     }
     for name, values in sections.items():
         data[name] = {**data.get(name, {}), **values}
-    settings = Settings.model_validate(data, context={"base_dir": tmp_path})
-    return settings
+    return Settings.model_validate(data, context={"base_dir": tmp_path})
 
 
 class RunningGateway:

@@ -6,6 +6,7 @@ import email
 import smtplib
 import sqlite3
 from email.message import Message
+from typing import Any
 
 import pytest
 
@@ -118,11 +119,12 @@ def test_5xx_at_data_is_passed_on(start_gateway: StartGateway) -> None:
         hop.close()
 
 
-def report_parts(data: bytes) -> dict[str, Message]:
+def report_parts(data: bytes) -> dict[str, Any]:
     report = email.message_from_bytes(data)
     assert report.get_content_type() == "multipart/report"
     assert report.get_param("report-type") == "delivery-status"
-    return {part.get_content_type(): part for part in report.get_payload()}  # type: ignore[union-attr]
+    payload: list[Message] = report.get_payload()  # type: ignore[assignment]
+    return {part.get_content_type(): part for part in payload}
 
 
 def test_5xx_for_some_recipients_is_250_and_a_bounce_to_the_sender(start_gateway: StartGateway) -> None:
@@ -137,12 +139,11 @@ def test_5xx_for_some_recipients_is_250_and_a_bounce_to_the_sender(start_gateway
         assert bounce.mail_from == "<>" and bounce.rcpt_tos == [SENDER]  # aiosmtpd's null sender
         parts = report_parts(without_trace(bounce.data)[1])
         assert set(parts) == {"text/plain", "message/delivery-status", "text/rfc822-headers"}
-        status = parts["message/delivery-status"].get_payload()
-        recipient_block = status[1]  # type: ignore[index]
+        recipient_block = parts["message/delivery-status"].get_payload()[1]
         assert recipient_block["Final-Recipient"] == "rfc822; gone@example.dk"
         assert recipient_block["Action"] == "failed" and recipient_block["Status"] == "5.1.1"
         assert "no such user" in recipient_block["Diagnostic-Code"]
-        headers = parts["text/rfc822-headers"].get_payload(decode=True).decode()  # type: ignore[union-attr]
+        headers = parts["text/rfc822-headers"].get_payload(decode=True).decode()
         assert "Subject: Til forældrene" in headers and "Mødet" not in headers
     finally:
         hop.close()

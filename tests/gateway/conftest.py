@@ -29,7 +29,7 @@ def start_gateway(tmp_path: Path) -> Iterator[StartGateway]:
     def start(
         next_hop_port: int, scan_function: ScanFunction = scan_message, **sections: Any
     ) -> RunningGateway:
-        gateway = RunningGateway(settings_for(tmp_path, port, **sections), scan_function)
+        gateway = RunningGateway(settings_for(tmp_path, next_hop_port, **sections), scan_function)
         started.append(gateway)
         return gateway
 

@@ -14,19 +14,23 @@ def symbol(finding: Finding) -> str:
     """What counts once per message: a CPR per fingerprint, a term per spelling, else the snippet."""
     if finding.fingerprint:
         return finding.fingerprint
+    if finding.detector == "GradeRecognizer":
+        return f"mark@{finding.where}:{finding.start}"  # each pupil's mark is its own symbol
     if finding.reason.endswith("]") and "[" in finding.reason:
         return finding.reason.rsplit("[", 1)[1][:-1]
     return finding.masked or finding.where
 
 
 def score_category(category: str, findings: Sequence[Finding], settings: DetectorSettings) -> CategoryScore:
-    """Sum the best score of each distinct symbol, weight it, cap it."""
+    """The best symbol counts fully, each further distinct symbol by ``further``; weighted and capped."""
     rule = settings.rule(category)
     best: dict[str, float] = {}
     for finding in findings:
         key = symbol(finding)
         best[key] = max(best.get(key, 0.0), finding.score)
-    total = min(rule.cap, rule.weight * sum(best.values()))
+    ranked = sorted(best.values(), reverse=True)
+    raw = ranked[0] + rule.further * sum(ranked[1:]) if ranked else 0.0
+    total = min(rule.cap, rule.weight * raw)
     if category == UNSCANNABLE and findings:
         total = max(total, rule.threshold)
     terms = tuple(sorted({f.masked for f in findings if f.masked}))

@@ -18,12 +18,18 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 
 from detectors import cpr, windows
-from detectors.context import CueSet
+from detectors.context import CueSet, normalise
 from detectors.grades import GradeRecognizer
 from detectors.lexicon import Lexicon, load_lexicon
 from detectors.person import PersonCues
 from detectors.settings import DetectorSettings
-from detectors.terms import ContextScorer, TermRecognizer, lower_same_length
+from detectors.terms import (
+    GENERIC_SUBJECT,
+    PERSON_IN_MESSAGE,
+    ContextScorer,
+    TermRecognizer,
+    lower_same_length,
+)
 from gateway.types import Finding, TextPart
 
 LANGUAGE = "da"
@@ -100,7 +106,7 @@ class Detector:
         self.lexicon: Lexicon = load_lexicon(settings.terms_dir, settings.terms.tiers)
         nlp = build_nlp(settings.spacy_model)
         lists = self.lexicon.lists
-        person = PersonCues(
+        person = self.person = PersonCues(
             words=CueSet.of(self.lexicon.person_words),
             phrases=self.lexicon.person_phrases,
             not_names=self.lexicon.not_names,
@@ -135,12 +141,13 @@ class Detector:
                 spans.append((hit.start, hit.end, margin))
         return spans
 
-    def analyze_part(self, part: TextPart) -> list[Finding]:
+    def analyze_part(self, part: TextPart, context: list[str] | None = None) -> list[Finding]:
+        """Findings in one text; ``context`` carries message-wide cues (a newsletter's subject)."""
         spans = self.candidate_spans(part.text)
         if not spans:
             return []
         joined = windows.join(part.text, windows.merge(part.text, spans))
-        results = self.analyzer.analyze(joined.text, language=LANGUAGE)
+        results = self.analyzer.analyze(joined.text, language=LANGUAGE, context=context)
         findings = []
         for result in results:
             start, end = joined.to_original(result.start), joined.to_original(result.end)
@@ -173,9 +180,41 @@ class Detector:
     def analyze(self, parts: Sequence[TextPart]) -> list[Finding]:
         """Every finding in every part; CPR findings carry a mask and a keyed fingerprint only."""
         findings: list[Finding] = []
-        for part in parts:
-            findings.extend(self.analyze_part(part))
+        context = self.message_context(parts)
+        for part in by_location(parts):
+            findings.extend(self.analyze_part(part, context))
         return findings
+
+    def message_context(self, parts: Sequence[TextPart]) -> list[str]:
+        """Message-wide cues, passed to the recognizers as Presidio context: a subject such as
+        'Nyhedsbrev: ...' marks general text; a name in the subject or any CPR marks a person."""
+        context = []
+        generic = CueSet.of(self.lexicon.generic_words)
+        for part in parts:
+            if part.where != "subject":
+                continue
+            words = [w.strip(".,:;()!?-") for w in part.text.split()]
+            lowered = [normalise(w) for w in words]
+            cue = generic.find(lowered, " ".join(lowered))
+            if cue:
+                context.append(f"{GENERIC_SUBJECT}{cue}")
+            if any(self.person.is_name(w) for w in words):
+                context.append(f"{PERSON_IN_MESSAGE}name in subject")
+        if any(next(cpr.candidates(p.text), None) for p in parts):
+            context.append(f"{PERSON_IN_MESSAGE}CPR")
+        return context
+
+
+def by_location(parts: Sequence[TextPart]) -> list[TextPart]:
+    """Parts of one location (an attachment's name and its text, its sheets) are read as one text;
+    finding offsets are then relative to that joined text."""
+    grouped: dict[str, list[TextPart]] = {}
+    for part in parts:
+        grouped.setdefault(part.where, []).append(part)
+    return [
+        group[0] if len(group) == 1 else TextPart("\n\n".join(p.text for p in group), where, group[0].detail)
+        for where, group in grouped.items()
+    ]
 
 
 _DETECTORS: dict[str, Detector] = {}

@@ -6,6 +6,9 @@ A mark (-3, 00, 02, 4, 7, 10, 12) alone is just a number; it counts only near a 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -24,6 +27,10 @@ NOT_A_MARK_AFTER = CueSet.of(
      "personer", "sider", "stk", "procent", "%", "gange", "pladser", "point", "deltagere"]
 )  # fmt: skip
 CONTEXT_TOKENS = 8
+CELL_SPLIT = re.compile(r"\t|;|(?<!\d),|,(?!\d)")
+AVERAGE = re.compile(r"\b(?:snit|gennemsnit|gns|karaktergennemsnit)\b\D{0,12}?(\d{1,2},\d{1,2})\b|"
+                     r"\b(\d{1,2},\d{1,2})\s+i\s+(?:snit|gennemsnit)\b", re.IGNORECASE)  # fmt: skip
+MAX_TABLE_MARKS = 20
 
 
 class GradeRecognizer(EntityRecognizer):
@@ -50,26 +57,56 @@ class GradeRecognizer(EntityRecognizer):
             if mark not in MARKS or self.is_other_number(token.text, words, i):
                 continue
             cue = self.grade_cue(words, i)
-            if cue is None:
-                continue
-            start = nlp_artifacts.tokens_indices[i]
-            score = self.scorer.scoring.tiers.get("medium", 0.45)
+            if cue is not None:
+                start = nlp_artifacts.tokens_indices[i]
+                results.append(self.result(start, start + len(mark), f"near '{cue}'", cue))
+        for start, end, header in self.table_marks(text):
+            results.append(self.result(start, end, f"in column '{header}'", header, "strong"))
+        for match in AVERAGE.finditer(text):
+            group = 1 if match.group(1) else 2
             results.append(
-                RecognizerResult(
-                    entity_type=ENTITY,
-                    start=start,
-                    end=start + len(mark),
-                    score=score,
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: "GradeRecognizer",
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        "term": f"mark near '{cue}'",
-                        "word": f"{cue} **",
-                        "reason": f"mark in grade context '{cue}' ({score:.2f})",
-                    },
-                )
+                self.result(match.start(group), match.end(group), "grade average", "snit", "strong")
             )
         return results
+
+    def result(self, start: int, end: int, how: str, cue: str, tier: str = "medium") -> RecognizerResult:
+        score = self.scorer.scoring.tiers.get(tier, 0.4)
+        return RecognizerResult(
+            entity_type=ENTITY,
+            start=start,
+            end=end,
+            score=score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: "GradeRecognizer",
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                "term": f"mark {how}",
+                "word": f"{cue} **",
+                "reason": f"mark {how} ({score:.2f})",
+            },
+        )
+
+    def table_marks(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Marks in the rows of a table (CSV, sheet, tab-separated) whose header names a subject or grade."""
+        header: list[str] | None = None
+        found = 0
+        offset = 0
+        for line in text.splitlines(keepends=True):
+            cells = CELL_SPLIT.split(line.rstrip("\r\n"))
+            if len(cells) < 2:
+                header = None
+            elif header is None:
+                names = [normalise(c.split()[0]) if c.split() else "" for c in cells]
+                header = names if any(self.anchors.match(n) for n in names) else None
+            else:
+                position = offset
+                for column, cell in enumerate(cells):
+                    name = header[column] if column < len(header) else ""
+                    if cell.strip() in MARKS and self.anchors.match(name) and found < MAX_TABLE_MARKS:
+                        start = position + len(cell) - len(cell.lstrip())
+                        found += 1
+                        yield start, start + len(cell.strip()), name
+                    position += len(cell) + 1
+            offset += len(line)
 
     def is_other_number(self, raw: str, words: list[str], i: int) -> bool:
         """A time, week, page, amount or ordinal ("7. klasse") is no mark."""
@@ -86,7 +123,9 @@ class GradeRecognizer(EntityRecognizer):
         nlp_artifacts: NlpArtifacts | None,
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
-        return self.scorer.rescore_all(raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts)
+        return self.scorer.rescore_all(
+            raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts, context
+        )
 
     def grade_cue(self, words: list[str], i: int) -> str | None:
         lo, hi = max(0, i - CONTEXT_TOKENS), min(len(words), i + CONTEXT_TOKENS + 1)

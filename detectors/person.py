@@ -14,7 +14,9 @@ from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
 INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
-SENTENCE_END = frozenset([".", "!", "?", ":", "\n", WINDOW_BREAK])
+GREETINGS = frozenset(["fra", "cc", "mvh", "kh", "vh", "hilsen", "hilsner", "venlig", "sendt"])
+"""A name right after these (same line, or the line after a closing) signs or quotes the mail."""
+CLOSINGS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "vh.", "mvh."])
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,11 @@ class PersonCues:
                 return f"person word '{word}'"
             if CLASS_RE.match(text) and any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
                 return "class and initials"
-            if self.is_name(text) and not _followed_by_organisation(texts, offset, self):
+            if (
+                self.is_name(text)
+                and not _followed_by_organisation(texts, offset, self)
+                and not _greets_or_signs(texts, offset)
+            ):
                 return "name"
         joined = " ".join(normalise(t) for t in texts[lo:hi])
         for phrase in self.phrases:
@@ -87,3 +93,19 @@ def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -
     """'Østervang Skole', 'Kragh Byg': a capitalised dictionary word after it marks a place or firm."""
     following = texts[offset + 1] if offset + 1 < len(texts) else ""
     return bool(following[:1].isupper() and following.isalpha() and cues.is_word(following.lower()))
+
+
+def _greets_or_signs(texts: list[str], offset: int) -> bool:
+    """'Hej Maja', 'Fra: Lene Holm', or a name line under 'Venlig hilsen' is no subject of the mail."""
+    i = offset - 1
+    while i >= 0 and "\n" not in texts[i]:
+        if normalise(texts[i]) in GREETINGS:
+            return True
+        i -= 1
+    if i < 0 or "\n\n" in texts[i]:
+        return False
+    j = i - 1
+    while j >= 0 and "\n" not in texts[j]:
+        j -= 1
+    previous_line = [normalise(t) for t in texts[j + 1 : i] if t.strip()]
+    return bool(previous_line) and previous_line[-1] in CLOSINGS

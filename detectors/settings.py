@@ -50,15 +50,18 @@ class TermScoring(BaseModel):
 
     model_config = STRICT
 
-    tiers: dict[str, float] = {"strong": 0.6, "medium": 0.45, "weak": 0.3}
-    person_bonus: NonNegativeFloat = Field(default=0.35, description="added when a person is near")
+    tiers: dict[str, float] = {"strong": 0.7, "medium": 0.4, "weak": 0.25}
+    person_bonus: NonNegativeFloat = Field(default=0.3, description="added when a person is near")
     without_person: NonNegativeFloat = Field(default=0.35, description="factor when no person is near")
+    person_in_message: NonNegativeFloat = Field(
+        default=0.75, description="factor instead, when the subject names a person or the mail has a CPR"
+    )
     generic_factor: NonNegativeFloat = Field(
         default=0.3, description="factor near newsletter/policy/fiction words"
     )
     negative_factor: NonNegativeFloat = Field(default=0.3, description="factor near a category's negatives")
     positive_bonus: NonNegativeFloat = Field(default=0.15, description="added near a category's positives")
-    person_tokens: PositiveInt = Field(default=25, description="tokens each side searched for a person")
+    person_tokens: PositiveInt = Field(default=20, description="tokens each side searched for a person")
     context_tokens: PositiveInt = Field(default=25, description="tokens each side searched for context")
     window_chars: PositiveInt = Field(default=300, description="text analysed around a candidate")
     max_hits_per_term: PositiveInt = Field(
@@ -72,12 +75,16 @@ class CategoryRule(BaseModel):
     model_config = STRICT
 
     weight: NonNegativeFloat = 1.0
-    threshold: PositiveFloat = 0.9
+    further: NonNegativeFloat = Field(default=0.25, description="share of each further distinct term")
+    threshold: PositiveFloat = 1.0
     cap: PositiveFloat = 3.0
     level: LevelLabel | None = Field(default=None, description="override the category's level")
 
 
-DEFAULT_RULES = {"cpr": CategoryRule(threshold=0.5, cap=10.0), "unscannable": CategoryRule(threshold=0.01)}
+DEFAULT_RULES = {
+    "cpr": CategoryRule(threshold=0.5, further=1.0, cap=10.0),
+    "unscannable": CategoryRule(threshold=0.01),
+}
 """One CPR is enough; anything unreadable is enough."""
 
 

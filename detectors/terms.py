@@ -18,6 +18,9 @@ from detectors.person import PersonCues
 from detectors.settings import TermScoring
 
 CPR_ENTITY = "CPR"
+GENERIC_SUBJECT = "generic-subject:"
+PERSON_IN_MESSAGE = "person-in-message:"
+"""Prefix of a message-wide context word passed through Presidio: the subject marks general text."""
 
 
 @dataclass(frozen=True)
@@ -50,17 +53,28 @@ class ContextScorer:
         }
 
     def rescore_all(
-        self, results: list[RecognizerResult], others: list[RecognizerResult], artifacts: NlpArtifacts | None
+        self,
+        results: list[RecognizerResult],
+        others: list[RecognizerResult],
+        artifacts: NlpArtifacts | None,
+        context: list[str] | None,
     ) -> list[RecognizerResult]:
         if artifacts is None:
             return results
         cprs = [r for r in others if r.entity_type == CPR_ENTITY]
+        subject = _cue(context, GENERIC_SUBJECT)
+        person = _cue(context, PERSON_IN_MESSAGE)
         for result in results:
-            self.rescore(result, artifacts, cprs)
+            self.rescore(result, artifacts, cprs, subject, person)
         return results
 
     def rescore(
-        self, result: RecognizerResult, artifacts: NlpArtifacts, cprs: Sequence[RecognizerResult]
+        self,
+        result: RecognizerResult,
+        artifacts: NlpArtifacts,
+        cprs: Sequence[RecognizerResult],
+        generic_subject: str | None = None,
+        message_person: str | None = None,
     ) -> None:
         conf = self.scoring
         window = TokenWindow.around(artifacts, result.start, result.end)
@@ -77,10 +91,13 @@ class ContextScorer:
         if person:
             score += conf.person_bonus
             reasons.append(f"{person} +{conf.person_bonus:.2f}")
+        elif message_person:
+            score *= conf.person_in_message
+            reasons.append(f"{message_person} elsewhere in the mail x{conf.person_in_message:.2f}")
         else:
             score *= conf.without_person
             reasons.append(f"no person near x{conf.without_person:.2f}")
-        generic = self.generic.find(words, text)
+        generic = self.generic.find(words, text) or generic_subject
         if generic:
             score *= conf.generic_factor
             reasons.append(f"general text '{generic}' x{conf.generic_factor:.2f}")
@@ -155,7 +172,13 @@ class TermRecognizer(EntityRecognizer):
         nlp_artifacts: NlpArtifacts | None,
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
-        return self.scorer.rescore_all(raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts)
+        return self.scorer.rescore_all(
+            raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts, context
+        )
+
+
+def _cue(context: list[str] | None, prefix: str) -> str | None:
+    return next((c[len(prefix) :] for c in context or [] if c.startswith(prefix)), None)
 
 
 def _cpr_near(result: RecognizerResult, cprs: Sequence[RecognizerResult], distance: int) -> str | None:

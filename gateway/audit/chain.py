@@ -19,6 +19,7 @@ from gateway.audit.schema import TABLES, Table
 
 Record = tuple[Table, Mapping[str, Any]]
 PURGE_ACTION = "purge"
+INSERT_BATCH = 200  # rows per INSERT, well under SQLite's limit of bound parameters
 
 
 def link_hash(prev_hash: str, table: Table, seq: int, values: Sequence[Any]) -> str:
@@ -36,18 +37,28 @@ def append_locked(db: Database, records: Sequence[Record]) -> None:
     """``append`` inside a write transaction the caller holds."""
     lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
     seq, prev = db.query(f"SELECT seq, hash FROM chain_head WHERE id = 1{lock}")[0]
+    rows: dict[Table, list[list[Any]]] = {}
     for table, row in records:
         seq += 1
         values = [row.get(c) for c in table.columns]
         link = link_hash(prev, table, seq, values)
-        placeholders = ", ".join("?" * (len(values) + 3))
+        rows.setdefault(table, []).append([seq, *values, prev, link])
+        prev = link
+    for table, table_rows in rows.items():
+        insert_rows(db, table, table_rows)
+    db.query("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, prev))
+
+
+def insert_rows(db: Database, table: Table, rows: list[list[Any]]) -> None:
+    """One multi-row INSERT per table and batch: a round trip per table, not per row."""
+    one = "(" + ", ".join("?" * (len(table.columns) + 3)) + ")"
+    for start in range(0, len(rows), INSERT_BATCH):
+        chunk = rows[start : start + INSERT_BATCH]
         db.query(
             f"INSERT INTO {table.name} (seq, {', '.join(table.columns)}, prev_hash, hash) "
-            f"VALUES ({placeholders})",
-            (seq, *values, prev, link),
+            f"VALUES {', '.join([one] * len(chunk))}",
+            [value for row in chunk for value in row],
         )
-        prev = link
-    db.query("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, prev))
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,11 @@ class Collector:
     def add(self, text: str, place: Place, what: str = "", *, body: bool = False) -> None:
         if not text.strip():
             return
-        self.budget.take_text(text)
-        (self.bodies if body else self.parts).append(TextPart(text, place.where, place.detail(what)))
+        fitted = self.budget.take_text(text)
+        if fitted.strip():
+            (self.bodies if body else self.parts).append(TextPart(fitted, place.where, place.detail(what)))
+        if len(fitted) < len(text):
+            raise self.budget.text_limit_reached()
 
     def fail(self, place: Place, reason: str) -> None:
         self.unscannable.append(

@@ -52,14 +52,17 @@ class Budget:
             raise Unreadable(f"nested too deep (limit {self.settings.max_depth})")
 
     def take_text(self, text: str) -> str:
-        """Account for ``text``; return what fits, raising OverLimit when nothing more fits."""
-        size = len(text.encode("utf-8", "surrogatepass"))
+        """Account for ``text`` and return the part of it that fits in the text limit."""
+        encoded = text.encode("utf-8", "surrogatepass")
         room = self.settings.max_text_bytes - self.text_bytes
-        if size <= room:
-            self.text_bytes += size
+        if len(encoded) <= room:
+            self.text_bytes += len(encoded)
             return text
         self.text_bytes = self.settings.max_text_bytes
-        raise OverLimit(f"over the text limit ({self.settings.max_text_bytes} bytes per message)")
+        return encoded[: max(room, 0)].decode("utf-8", "ignore")
+
+    def text_limit_reached(self) -> OverLimit:
+        return OverLimit(f"over the text limit ({self.settings.max_text_bytes} bytes per message)")
 
     def unpack(self, size: int, compressed: int) -> None:
         """Account for ``size`` bytes about to be unpacked from ``compressed`` bytes."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import shutil
 import time
 
@@ -15,6 +16,10 @@ import pytesseract
 from PIL import Image
 
 from gateway.mime.limits import Budget, Unreadable
+
+# Tesseract's OpenMP threads fight each other and the other scan workers: one thread per
+# tesseract is ten times faster on a busy machine (45 s against 4.6 s for an A4 page, 2 cores).
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 # Pixels above which an image is a decompression bomb rather than a scan (an A4 page at
 # 600 dpi is 35 million).

@@ -78,6 +78,11 @@ def xml_text(data: bytes, markup: Markup, budget: Budget) -> str:
         root = SafeElementTree.fromstring(data)
     except ElementTree.ParseError:
         raise Unreadable("corrupt document XML") from None
+    return element_text(root, markup, budget)
+
+
+def element_text(root: ElementTree.Element, markup: Markup, budget: Budget) -> str:
+    """The text under ``root``, walked without recursion (documents can nest deeply)."""
     out: list[str] = []
     stack: list[tuple[ElementTree.Element, bool]] = [(root, False)]
     seen = 0

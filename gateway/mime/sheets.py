@@ -20,7 +20,7 @@ from defusedxml import ElementTree as SafeElementTree
 from gateway.mime.archives import check_container, member_bytes
 from gateway.mime.collector import Collector, Place
 from gateway.mime.limits import Budget, Unreadable
-from gateway.mime.office import ODF, check_odf, local, xml_text
+from gateway.mime.office import ODF, check_odf, element_text, local
 
 CPR_HEADER = re.compile(r"cpr|personn|person-n|personnr", re.IGNORECASE)
 HEADER_ROWS = 10
@@ -123,7 +123,7 @@ def read_xlsx(archive: zipfile.ZipFile, data: bytes, place: Place, out: Collecto
 
 
 def ods_cell(elem: ElementTree.Element, budget: Budget) -> Cell:
-    text = xml_text(ElementTree.tostring(elem), ODF, budget).strip()
+    text = element_text(elem, ODF, budget).strip()
     value = elem.get(f"{{{OFFICE_NS}}}value")
     number = None
     if value is not None and elem.get(f"{{{OFFICE_NS}}}value-type") in ("float", "percentage", "currency"):

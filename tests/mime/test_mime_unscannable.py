@@ -128,6 +128,7 @@ def test_text_limit() -> None:
     attach(msg, b"lang tekst " * 500, "lang.txt", "text/plain")
     result = extract(msg, max_text_bytes=1000)
     assert reasons(result) == {"attachment:lang.txt": "over the text limit (1000 bytes per message)"}
+    assert 900 < len(text_at(result, "attachment:lang.txt")) < 1000  # what fits is still read
 
 
 def test_time_limit_per_message() -> None:

@@ -132,13 +132,24 @@ def load_template(name: str, settings: ExplainSettings) -> string.Template:
     raise FileNotFoundError(f"template {name} not found in {settings.templates_dir} or {SHIPPED_TEMPLATES}")
 
 
+CPR_SHAPED = re.compile(r"\d{6}[-\s\u2013]?\d{4}")
+HIDDEN_SUBJECT = "(emnet er skjult, fordi det indeholder personoplysninger)"
+
+
+def shown_subject(verdict: Verdict) -> str:
+    """The Subject as an explanation may quote it: hidden when something was found in it."""
+    if any(f.where == "subject" for f in verdict.classification.findings):
+        return HIDDEN_SUBJECT
+    return CPR_SHAPED.sub("******-****", verdict.subject) or "(uden emne)"
+
+
 def values(
     envelope: Envelope, verdict: Verdict, outcomes: Sequence[RecipientOutcome], settings: RoutingSettings
 ) -> dict[str, str]:
     reasons = {d.recipient: d.reason for d in verdict.decisions}
     classification = verdict.classification
     return {
-        "subject": verdict.subject or "(uden emne)",
+        "subject": shown_subject(verdict),
         "count": str(len(classification.findings)),
         "findings": findings_lines(classification),
         "categories": category_words(classification.categories),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gateway.bounce import build_report
-from gateway.explain import Explanation, explain_held, explain_rerouted
+from gateway.explain import Explanation, explain_held, explain_rerouted, shown_subject
 from gateway.routing.recipients import recipient_class
 from gateway.routing.settings import RoutingSettings
 from gateway.routing.subject_rewrite import with_subject
@@ -89,7 +89,7 @@ class Notices:
         report = build_report(
             reporting_mta=self.settings.explain.reporting_mta,
             envelope=envelope,
-            original=original,
+            original=with_subject(original, shown_subject(verdict)),
             outcomes=listed,
             human_text=explanation.text,
             subject=explanation.subject,

@@ -100,7 +100,7 @@ async def test_fortrolig_and_above_split_by_recipient_class(w: World, level: str
     assert "[sikker]" in text and "English summary" in text and "dpo@kommune.example" in text
     assert "140507" not in text and "4312" not in text
     assert b"140507" not in b"".join(
-        item.content for item in w.next_hop.received[hop:] if item.mail_from == ""
+        item.content for item in w.next_hop.received[hop:] if item.mail_from in ("", "<>")
     )
 
 
@@ -206,3 +206,27 @@ async def test_reject_mode_answers_550_with_reference_and_override_is_audited(tm
             other.port, (COLLEAGUE,), compose("[tilsidesæt: skal bruges] Trivsel", TEXTS["wellbeing_survey"])
         )
         assert code == 550, reply
+
+
+async def test_explanation_hides_a_cpr_in_subject_and_names_the_attachment(w: World) -> None:
+    hop = len(w.next_hop.received)
+    raw = compose(
+        "Freja 140507-4312", "Hej\n\nSe vedhæftede liste.\n", attachment=b"navn;cpr\nFreja;140507-4312\n"
+    )
+    code, reply = await submit(w.port, (UNKNOWN,), raw)
+    assert code == 250, reply
+    notices = [item for item in w.next_hop.received[hop:] if item.mail_from in ("", "<>")]
+    (report,) = notices_to(notices)
+    text = human_text(report)
+    assert "i den vedhæftede fil «liste.csv»" in text and "i emnefeltet" in text
+    assert "emnet er skjult" in text
+    assert b"140507" not in notices[0].content and b"4312" not in notices[0].content
+
+
+@pytest.mark.parametrize("sender", ["forælder@gmail.com".replace("æ", "ae"), ""])
+async def test_no_explanation_to_an_external_or_empty_sender(w: World, sender: str) -> None:
+    hop, held = len(w.next_hop.received), w.held()
+    code, reply = await submit(w.port, (UNKNOWN,), compose("Freja", TEXTS["foelsom"]), sender=sender)
+    assert code == 250, reply
+    assert len([p for p in w.held() if p not in held]) == 1
+    assert [item for item in w.next_hop.received[hop:] if item.mail_from in ("", "<>")] == []

@@ -78,3 +78,13 @@ async def test_rehashed_row_breaks_the_next_link(audit: AuditLog) -> None:
     await audit.run(forge)
     result = await audit.run(lambda: verify(audit.db))
     assert (result.broken_seq, result.broken_table) == (5, "decision")
+
+
+async def test_verify_json(audit: AuditLog, store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    await fill(audit, 1)
+    await audit.run(lambda: audit.db.query("UPDATE decision SET rule = 'x' WHERE seq = 3"))
+    assert main(["audit", "verify", "--url", store_url, "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["ok"] is False and result["broken_seq"] == 3 and result["checked"] == 2

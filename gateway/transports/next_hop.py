@@ -84,6 +84,8 @@ class NextHopTransport(Transport):
             tls_context=self.tls_context(),
         )
         await client.connect()
+        if client.is_ehlo_or_helo_needed:  # the extensions decide the MAIL parameters
+            await client.ehlo()
         if self.settings.username is not None:
             await client.login(self.settings.username, self.settings.password or "")
         return Connection(client)

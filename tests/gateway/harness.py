@@ -106,8 +106,11 @@ class SinkHandler:
 class Sink:
     """A real aiosmtpd server on a free loopback port (SMTPUTF8 on), answering as its handler says."""
 
-    def __init__(self, handler: SinkHandler | None = None, tls_context: Any = None) -> None:
+    def __init__(
+        self, handler: SinkHandler | None = None, tls_context: Any = None, smtputf8: bool = True
+    ) -> None:
         self.handler = handler or SinkHandler()
+        self.smtputf8 = smtputf8
         self.thread = LoopThread()
         self.tls_context = tls_context
         self.protocols: list[SMTP] = []
@@ -119,7 +122,7 @@ class Sink:
         protocol = SMTP(
             self.handler,
             hostname="sink.test",
-            enable_SMTPUTF8=True,
+            enable_SMTPUTF8=self.smtputf8,
             data_size_limit=None,
             tls_context=self.tls_context,
         )

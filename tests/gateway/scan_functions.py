@@ -1,0 +1,27 @@
+"""Scan functions for tests: module-level so worker processes can import them by name."""
+
+from __future__ import annotations
+
+import time
+
+from gateway.config import Settings
+from gateway.scan import deliver_all
+from gateway.types import Classification, Envelope, Level, Verdict
+
+
+def explode(raw: bytes, envelope: Envelope, settings: Settings) -> Verdict:
+    raise ValueError("CPR 010203-1234 could not be parsed at byte 17")
+
+
+def sleepy(raw: bytes, envelope: Envelope, settings: Settings) -> Verdict:
+    """Stalls on messages whose subject asks for it (a runaway scan), else delivers."""
+    if b"Subject: slow" in raw:
+        time.sleep(30)
+    return deliver_all(envelope, Classification(Level.ALMINDELIG, (), ()))
+
+
+def checksum(raw: bytes, envelope: Envelope, settings: Settings) -> Verdict:
+    """Reads every byte (as a real scan would) and delivers."""
+    sum(raw[::64])
+    raw.count(b"CPR")
+    return deliver_all(envelope, Classification(Level.ALMINDELIG, (), ()))

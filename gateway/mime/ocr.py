@@ -93,7 +93,9 @@ def open_image(data: bytes) -> Image.Image:
     """Open image bytes without decoding the pixels yet (the size is checked first)."""
     try:
         image = Image.open(io.BytesIO(data))
-    except (OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise Unreadable("image too large to read") from None
+    except (OSError, ValueError):
         raise Unreadable("corrupt image") from None
     if image.width * image.height > MAX_PIXELS:
         raise Unreadable("image too large to read")

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import io
+import struct
+import time
 import zipfile
+import zlib
 
 import msoffcrypto.format.ooxml  # type: ignore[import-untyped]
+import pytest
+
+from gateway.mime.extract import hard_deadline
+from gateway.mime.limits import OverLimit
 
 from .build import attach, extract, message, reasons, text_at
 from .documents import make_docx, make_pdf, make_xlsx, make_zip
@@ -148,3 +155,38 @@ def test_encrypted_smime_part() -> None:
 def one_reason(msg: object) -> str:
     (reason,) = reasons(extract(msg)).values()  # type: ignore[arg-type]
     return reason
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels: the start of a pixel bomb."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+
+
+def test_pixel_bomb_image() -> None:
+    for width, height in [(20_000, 20_000), (100_000, 100_000)]:
+        assert one("bombe.png", png_header(width, height)) == {
+            "attachment:bombe.png": "image too large to read"
+        }
+
+
+def test_deeply_nested_multiparts_stop_at_the_depth_limit() -> None:
+    depth = 200
+    head = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n' for i in range(depth))
+    tail = "".join(f"\r\n--b{i}--\r\n" for i in reversed(range(depth)))
+    raw = f"Subject: dyb\r\nMIME-Version: 1.0\r\n{head}Content-Type: text/plain\r\n\r\nCPR {SHOWN}{tail}"
+    result = extract(raw.encode())
+    assert [f.reason for f in result.unscannable] == ["nested too deep (limit 10)"]
+    assert result.unscannable[0].where == "body"
+
+
+def test_hard_deadline_interrupts_code_that_never_checks_the_clock() -> None:
+    started = time.monotonic()
+    with pytest.raises(OverLimit), hard_deadline(0.2):
+        while True:
+            pass
+    assert time.monotonic() - started < 1.0

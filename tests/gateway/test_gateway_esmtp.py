@@ -113,7 +113,8 @@ def test_loop_guard_refuses_with_554_5_4_6(sink: Sink, start_gateway: StartGatew
         client.sendmail("a@skole.example", ["b@example.dk"], trace * 2 + other * 3 + sample_message())
         with pytest.raises(smtplib.SMTPDataError) as refused:
             client.sendmail("a@skole.example", ["b@example.dk"], trace * 3 + sample_message())
-    assert refused.value.smtp_code == 554 and bytes(refused.value.smtp_error).startswith(b"5.4.6")
+    error = refused.value.smtp_error
+    assert refused.value.smtp_code == 554 and isinstance(error, bytes) and error.startswith(b"5.4.6")
     assert len(sink.messages) == 1
 
 

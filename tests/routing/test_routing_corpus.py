@@ -1,4 +1,4 @@
-"""The Østervang corpus through routing: `mailvagt scan --json` decisions, and every mail through the gateway."""
+"""The Østervang corpus through routing: `mailvagt scan --json` decisions, every mail through the gateway."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ import email.message
 
 import pytest
 
-from .build import attach, digits, extract, message, text_at
+from .build import attach, digits, extract, message, reasons, text_at
+from .cfb import make_msg, write_cfb
 from .documents import make_docx, make_ods, make_odt, make_pdf, make_rtf, make_xlsx, make_zip
 
 CPR = "0102094455"
@@ -148,3 +149,31 @@ def test_content_not_claimed_type_decides_the_reader() -> None:
     data = make_docx(body=f"{TERM} {SHOWN}")
     result = extract(only("billede.jpg", data, "image/jpeg"))
     assert SHOWN in text_at(result, "attachment:billede.jpg")
+
+
+def test_outlook_msg_subject_body_and_attachments() -> None:
+    data = make_msg(
+        f"{TERM} om Freja",
+        f"Freja har CPR {SHOWN}.",
+        {
+            "liste.csv": f"CPR;Navn\n{CPR};Mikkel\n".encode(),
+            "referat.docx": make_docx(body=f"{TERM} {SHOWN}"),
+        },
+    )
+    result = extract(only("Sag Freja.msg", data))
+    parts = details(result, "attachment:Sag Freja.msg")
+    assert TERM in parts["subject"] and SHOWN in parts["body"]
+    assert CPR in parts["liste.csv"] and SHOWN in parts["referat.docx"]
+    assert not result.unscannable
+
+
+def test_old_binary_office_formats_are_named_in_the_reason() -> None:
+    msg = message()
+    attach(msg, write_cfb({"WordDocument": b"\x00" * 600}), "gammel.doc")
+    attach(msg, write_cfb({"Workbook": b"\x00" * 600}), "gammel.xls")
+    attach(msg, write_cfb({"Noget": b"\x00" * 600}), "ukendt.ole")
+    assert reasons(extract(msg)) == {
+        "attachment:gammel.doc": "old Word .doc format not supported; save as .docx",
+        "attachment:gammel.xls": "old Excel .xls format not supported; save as .xlsx",
+        "attachment:ukendt.ole": "unknown OLE file",
+    }

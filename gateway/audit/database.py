@@ -134,8 +134,20 @@ class PostgresDatabase(Database):
         if self.conn is not None and not self.conn.closed and not self.conn.broken:
             return self.conn
         timeout = max(1, round(self.settings.connect_timeout))
+        # lock_timeout: a write waits for another gateway's commit at most as long as SQLite's
+        # busy timeout would; keepalives: a vanished server is noticed instead of waited on forever.
+        wait = f"-c lock_timeout={round(self.settings.connect_timeout * 1000)}"
         try:
-            self.conn = psycopg.connect(self.settings.url, autocommit=True, connect_timeout=timeout)
+            self.conn = psycopg.connect(
+                self.settings.url,
+                autocommit=True,
+                connect_timeout=timeout,
+                options=wait,
+                keepalives=1,
+                keepalives_idle=10,
+                keepalives_interval=5,
+                keepalives_count=3,
+            )
         except psycopg.Error as exc:
             raise self.fail("connect", exc) from None
         return self.conn

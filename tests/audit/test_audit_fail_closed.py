@@ -5,26 +5,43 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from gateway.audit.database import StoreError
 from gateway.audit.queries import Criteria, search
 from gateway.audit.settings import AuditSettings
-from gateway.audit.store import open_audit
+from gateway.audit.store import AuditLog, open_audit
 
 from .postgres_server import PostgresServer
 from .samples import envelope, sensitive_verdict
 
 
-async def test_locked_sqlite_store_refuses_without_blocking_the_loop(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+@contextmanager
+def write_lock_held(url: str) -> Iterator[None]:
+    """Another process holds the store's write lock (a long transaction, a stuck gateway)."""
+    if url.startswith("sqlite:///"):
+        other = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    with psycopg.connect(url) as holder:
+        holder.execute("SELECT seq FROM chain_head FOR UPDATE")
+        yield
+        holder.rollback()
+
+
+async def test_locked_store_refuses_without_blocking_the_loop(
+    audit: AuditLog, store_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "audit.sqlite3"
-    audit = await open_audit(AuditSettings(url=f"sqlite:///{path}", auto_purge=False, connect_timeout=1.0))
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN EXCLUSIVE")  # another process holds the store
     ticks = 0
 
     async def tick() -> None:
@@ -33,23 +50,21 @@ async def test_locked_sqlite_store_refuses_without_blocking_the_loop(
             ticks += 1
             await asyncio.sleep(0.01)
 
-    ticker = asyncio.create_task(tick())
     env = envelope("LOCKED")
-    started = time.monotonic()
-    try:
-        with pytest.raises(StoreError, match="cannot") as raised:
-            await audit.record_decision(env, sensitive_verdict(env), 1)
-    finally:
-        ticker.cancel()
-        other.execute("ROLLBACK")
-        other.close()
+    with write_lock_held(store_url):
+        ticker = asyncio.create_task(tick())
+        started = time.monotonic()
+        try:
+            with pytest.raises(StoreError, match="cannot") as raised:
+                await audit.record_decision(env, sensitive_verdict(env), 1)
+        finally:
+            ticker.cancel()
     assert time.monotonic() - started < 5
     assert ticks > 20  # the event loop kept running while the write waited
     assert "0308194797" not in str(raised.value) and "2901196632" not in str(raised.value)
     assert "audit record not written" in caplog.text
     await audit.record_decision(env, sensitive_verdict(env), 1)  # the lock is gone: writes again
     assert len(await audit.run(lambda: search(audit.db, Criteria(ref="LOCKED")))) == 1
-    await audit.close()
 
 
 async def test_sqlite_path_that_cannot_be_created_fails_at_open(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 from detectors.cpr import fingerprint
 from gateway.audit.chain import verify
@@ -131,3 +132,13 @@ async def test_reopening_keeps_records_and_schema(settings: AuditSettings) -> No
         assert (await history(second, "KEEP"))["size"] == 5
     finally:
         await second.close()
+
+
+async def test_sqlite_store_is_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
+    audit = await open_audit(AuditSettings(url=f"sqlite:///{tmp_path}/new/audit.sqlite3", auto_purge=False))
+    try:
+        assert await audit.run(lambda: audit.db.query("PRAGMA journal_mode")) == [("wal",)]
+        assert await audit.run(lambda: audit.db.query("PRAGMA synchronous")) == [(2,)]  # FULL
+    finally:
+        await audit.close()
+    assert (tmp_path / "new" / "audit.sqlite3").exists()  # folder and file created on first start

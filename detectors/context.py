@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -12,6 +13,20 @@ WINDOW_BREAK = "\u00b6"
 """Separates analysed windows in the joined text; context never crosses it."""
 
 _STRIP = ".:;,()[]\"'!?«»“”/*"
+
+
+class TokenArtifacts(NlpArtifacts):
+    """Presidio's NLP artifacts plus the token texts as a plain list (iterating a spaCy Doc is slow)."""
+
+    def __init__(self, texts: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.texts = texts
+
+
+def token_texts(artifacts: NlpArtifacts) -> list[str]:
+    if isinstance(artifacts, TokenArtifacts):
+        return artifacts.texts
+    return [t.text for t in artifacts.tokens]
 
 
 def normalise(word: str) -> str:
@@ -33,15 +48,15 @@ class TokenWindow:
         first = max(0, bisect.bisect_right(starts, start) - 1)
         last = max(first, bisect.bisect_left(starts, end) - 1)
         token_start = starts[first] if starts else start
-        prefix = artifacts.tokens[first].text[: max(0, start - token_start)] if starts else ""
+        prefix = token_texts(artifacts)[first][: max(0, start - token_start)] if starts else ""
         return cls(artifacts, first, last, prefix)
 
     def _words(self, indices: Iterable[int]) -> list[str]:
         words: list[str] = []
-        tokens = self.artifacts.tokens
+        tokens = token_texts(self.artifacts)
         lemmas = self.artifacts.lemmas
         for i in indices:
-            text = tokens[i].text
+            text = tokens[i]
             if text == WINDOW_BREAK:
                 break
             words.append(normalise(text))
@@ -65,8 +80,8 @@ class TokenWindow:
 
     def text(self, count: int) -> str:
         """The normalised tokens within ``count`` of the span, in text order, joined by spaces."""
-        tokens = self.artifacts.tokens
-        return " ".join(normalise(tokens[i].text) for i in self.token_range(count))
+        tokens = token_texts(self.artifacts)
+        return " ".join(normalise(tokens[i]) for i in self.token_range(count))
 
     def token_range(self, count: int) -> range:
         total = len(self.artifacts.tokens)

@@ -18,7 +18,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 
 from detectors import cpr, windows
-from detectors.context import CueSet, normalise
+from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.lexicon import Lexicon, load_lexicon
 from detectors.person import PersonCues
@@ -70,11 +70,17 @@ class PreloadedSpacyNlpEngine(SpacyNlpEngine):
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         doc = self.pipeline(text)
-        return NlpArtifacts(
+        texts, starts, lemmas = [], [], []
+        for token in doc:
+            texts.append(token.text)
+            starts.append(token.idx)
+            lemmas.append(token.lemma_ or token.text)
+        return TokenArtifacts(
+            texts,
             entities=[],
             tokens=doc,
-            tokens_indices=[t.idx for t in doc],
-            lemmas=[t.lemma_ or t.text for t in doc],
+            tokens_indices=starts,
+            lemmas=lemmas,
             nlp_engine=None,  # Presidio's keyword list is not used and costs a vocab lookup per token
             language=language,
         )
@@ -129,9 +135,11 @@ class Detector:
             context_aware_enhancer=RecognizerContext(),
         )
 
-    def candidate_spans(self, text: str) -> list[tuple[int, int, int]]:
-        """Cheap pass over the whole text: (start, end, margin) of every span worth analysing."""
+    def candidate_spans(self, text: str) -> tuple[list[tuple[int, int, int]], bool]:
+        """Cheap pass over the whole text: (start, end, margin) of every span worth analysing,
+        and whether any of them is a CPR candidate."""
         spans = [(s, e, self.settings.cpr.window_chars) for s, e, _ in cpr.candidates(text)]
+        has_cpr = bool(spans)
         per_term: Counter[str] = Counter()
         margin = self.settings.terms.window_chars
         limit = self.settings.terms.max_hits_per_term
@@ -139,11 +147,16 @@ class Detector:
             per_term[hit.term.text] += 1
             if per_term[hit.term.text] <= limit:
                 spans.append((hit.start, hit.end, margin))
-        return spans
+        return spans, has_cpr
 
-    def analyze_part(self, part: TextPart, context: list[str] | None = None) -> list[Finding]:
+    def analyze_part(
+        self,
+        part: TextPart,
+        context: list[str] | None = None,
+        spans: list[tuple[int, int, int]] | None = None,
+    ) -> list[Finding]:
         """Findings in one text; ``context`` carries message-wide cues (a newsletter's subject)."""
-        spans = self.candidate_spans(part.text)
+        spans = self.candidate_spans(part.text)[0] if spans is None else spans
         if not spans:
             return []
         joined = windows.join(part.text, windows.merge(part.text, spans))
@@ -180,12 +193,14 @@ class Detector:
     def analyze(self, parts: Sequence[TextPart]) -> list[Finding]:
         """Every finding in every part; CPR findings carry a mask and a keyed fingerprint only."""
         findings: list[Finding] = []
-        context = self.message_context(parts)
-        for part in by_location(parts):
-            findings.extend(self.analyze_part(part, context))
+        located = by_location(parts)
+        candidates = [self.candidate_spans(part.text) for part in located]
+        context = self.message_context(parts, any(has_cpr for _, has_cpr in candidates))
+        for part, (part_spans, _) in zip(located, candidates, strict=True):
+            findings.extend(self.analyze_part(part, context, part_spans))
         return findings
 
-    def message_context(self, parts: Sequence[TextPart]) -> list[str]:
+    def message_context(self, parts: Sequence[TextPart], has_cpr: bool) -> list[str]:
         """Message-wide cues, passed to the recognizers as Presidio context: a subject such as
         'Nyhedsbrev: ...' marks general text; a name in the subject or any CPR marks a person."""
         context = []
@@ -200,7 +215,7 @@ class Detector:
                 context.append(f"{GENERIC_SUBJECT}{cue}")
             if any(self.person.is_name(w) for w in words):
                 context.append(f"{PERSON_IN_MESSAGE}name in subject")
-        if any(next(cpr.candidates(p.text), None) for p in parts):
+        if has_cpr:
             context.append(f"{PERSON_IN_MESSAGE}CPR")
         return context
 

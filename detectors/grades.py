@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.context import WINDOW_BREAK, CueSet, normalise
+from detectors.context import WINDOW_BREAK, CueSet, normalise, token_texts
 from detectors.terms import ContextScorer
 
 ENTITY = "grades"
@@ -49,12 +49,12 @@ class GradeRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         if nlp_artifacts is None:
             return []
-        tokens = nlp_artifacts.tokens
-        words = [normalise(t.text) for t in tokens]
+        texts = token_texts(nlp_artifacts)
+        words = [normalise(t) for t in texts]
         results = []
-        for i, token in enumerate(tokens):
-            mark = token.text.rstrip(".,;:)")
-            if mark not in MARKS or self.is_other_number(token.text, words, i):
+        for i, token in enumerate(texts):
+            mark = token.rstrip(".,;:)")
+            if mark not in MARKS or self.is_other_number(token, words, i):
                 continue
             cue = self.grade_cue(words, i)
             if cue is not None:

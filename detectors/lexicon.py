@@ -22,6 +22,7 @@ INFLECTIONS = frozenset(
 )  # fmt: skip
 """Danish endings a plain term may carry (astma -> astmaen, diagnose -> diagnoserne, syg -> syge)."""
 
+BOUNDARIES = " \n\t\r\u00a0(-/\"'.,:;«»“”„*[>_|=+&"
 SHIPPED_TERMS_DIR = Path(__file__).resolve().parent.parent / "config" / "terms"
 LIST_FILES = ("person", "generic")
 """Term files that describe context rather than a category."""
@@ -87,9 +88,10 @@ class Lexicon:
         grouped: dict[str, list[Term]] = {}
         for term_list in self.lists.values():
             for term in term_list.terms:
-                grouped.setdefault(term.text, []).append(term)
-        for text, terms in grouped.items():
-            automaton.add_word(text, tuple(terms))
+                for boundary in ("",) if term.head_open else BOUNDARIES:
+                    grouped.setdefault(boundary + term.text, []).append(term)
+        for key, terms in grouped.items():
+            automaton.add_word(key, tuple(terms))
         if grouped:
             automaton.make_automaton()
         self.automaton = automaton if grouped else None
@@ -100,8 +102,11 @@ class Lexicon:
         word boundaries and is not in its category's stoplist."""
         if self.automaton is None:
             return
-        for end_index, terms in self.automaton.iter(lower):
-            end = end_index + 1
+        # Terms that start a word are keyed with each character that can precede a word, so the
+        # automaton reports few matches inside other words (the hot path stays in C).
+        padded = " " + lower
+        for end_index, terms in self.automaton.iter(padded):
+            end = end_index  # one less for the leading space, one more for an exclusive end
             for term in terms:
                 hit = _bounded(lower, end - len(term.text), end, term)
                 if hit is not None and not self.stopped(hit):

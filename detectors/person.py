@@ -10,7 +10,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass
 
-from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise
+from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, token_texts
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
 INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
@@ -46,9 +46,8 @@ class PersonCues:
 
     def find(self, window: TokenWindow, count: int) -> str | None:
         """A short description of the nearest person cue within ``count`` tokens, or None."""
-        tokens = window.artifacts.tokens
         span = window.token_range(count)
-        texts = [tokens[i].text for i in span]
+        texts = token_texts(window.artifacts)[span.start : span.stop]
         limit = _limits(texts, window.first - span.start, window.last - span.start)
         lo, hi = limit
         for offset in _nearest_first(lo, hi, window.first - span.start):

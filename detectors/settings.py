@@ -63,7 +63,7 @@ class TermScoring(BaseModel):
     positive_bonus: NonNegativeFloat = Field(default=0.15, description="added near a category's positives")
     person_tokens: PositiveInt = Field(default=20, description="tokens each side searched for a person")
     context_tokens: PositiveInt = Field(default=25, description="tokens each side searched for context")
-    window_chars: PositiveInt = Field(default=300, description="text analysed around a candidate")
+    window_chars: PositiveInt = Field(default=160, description="text analysed around a candidate")
     max_hits_per_term: PositiveInt = Field(
         default=3, description="occurrences of one term per part analysed in depth"
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.context import CueSet, TokenWindow, normalise
+from detectors.context import CueSet, TokenWindow, token_texts
 from detectors.lexicon import ANCHOR, Hit, Lexicon, Term
 from detectors.person import PersonCues
 from detectors.settings import TermScoring
@@ -140,12 +140,14 @@ class TermRecognizer(EntityRecognizer):
         """Irregular forms (børn -> barn) found through the lookup lemmatizer."""
         found: list[Hit] = []
         for token, lemma, start in zip(
-            artifacts.tokens, artifacts.lemmas, artifacts.tokens_indices, strict=False
+            token_texts(artifacts), artifacts.lemmas, artifacts.tokens_indices, strict=False
         ):
-            key = normalise(lemma)
-            for term in self.by_lemma.get(key, ()):
-                if (start, term) not in seen and normalise(token.text) != key:
-                    found.append(Hit(term, start, start + len(token.text), token.text.lower()))
+            terms = self.by_lemma.get(lemma) or self.by_lemma.get(lemma.lower())
+            if not terms or token.lower() == lemma.lower():
+                continue
+            for term in terms:
+                if (start, term) not in seen:
+                    found.append(Hit(term, start, start + len(token), token.lower()))
         return found
 
     def result(self, hit: Hit) -> RecognizerResult:

@@ -46,31 +46,50 @@ def detect(data: bytes) -> str:
 
 
 def decode_text(data: bytes, declared: str | None = None) -> str:
-    """Decode ``data``: BOM, valid UTF-8, the declared charset, windows-1252, then detection.
-
-    Valid UTF-8 with non-ASCII bytes is almost never anything else, so it wins over a
-    latin-1 label (a common mislabel); a label for a wide encoding (UTF-16) is tried first.
-    """
+    """Decode ``data``: BOM, then the candidates below, then detection (cp1252 cannot decode it)."""
     for bom, codec in BOMS:
         if data.startswith(bom):
             return data.decode(codec, "replace")
-    if data.isascii():
+    claimed = codec_name(declared) or utf16_without_bom(data)
+    if data.isascii() and not is_wide(claimed):
         return data.decode("ascii")
-    claimed = codec_name(declared)
-    if claimed and claimed.startswith(("utf-16", "utf-32")):
-        text = decode_strict(data, claimed)
+    for codec in candidates(claimed):
+        text = decode_strict(data, codec)
         if text is not None:
             return text
-    text = decode_strict(data, "utf-8")
-    if text is not None:
-        return text
-    if claimed and claimed != "utf-8":
-        text = decode_strict(data, claimed)
-        if text is not None:
-            return text
-    # Danish mail that is neither UTF-8 nor what it claims is windows-1252 far more often than
-    # detection on a short text guesses right; detection decides only when cp1252 cannot decode.
-    text = decode_strict(data, "cp1252")
-    if text is not None:
-        return text
     return data.decode(detect(data), "replace")
+
+
+def is_wide(codec: str | None) -> bool:
+    return codec is not None and codec.startswith(("utf-16", "utf-32"))
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text of Latin letters has a zero byte in every other place (a file saved without BOM)."""
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    for codec, letters, zeros in (
+        ("utf-16-le", sample[0::2], sample[1::2]),
+        ("utf-16-be", sample[1::2], sample[0::2]),
+    ):
+        if zeros.count(0) > 0.4 * len(zeros) and printable(letters):
+            return codec
+    return None
+
+
+def printable(data: bytes) -> bool:
+    controls = sum(1 for byte in data if byte < 32 and byte not in (9, 10, 13))
+    return controls <= 0.02 * len(data)
+
+
+def candidates(claimed: str | None) -> list[str]:
+    """Codecs to try strictly, in order.
+
+    A label for a wide encoding (UTF-16) goes first; then UTF-8, since valid UTF-8 with
+    non-ASCII bytes is almost never anything else; then the label; then windows-1252, which
+    Danish mail that is neither is far more often than detection on a short text guesses.
+    """
+    wide = [claimed] if claimed and is_wide(claimed) else []
+    label = [claimed] if claimed and claimed != "utf-8" and not wide else []
+    return [*wide, "utf-8", *label, "cp1252"]

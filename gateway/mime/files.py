@@ -10,7 +10,7 @@ from functools import partial
 from striprtf.striprtf import rtf_to_text
 
 from gateway.mime import archives, ocr, office, outlook, pdf, sheets
-from gateway.mime.charsets import decode_text
+from gateway.mime.charsets import decode_text, utf16_without_bom
 from gateway.mime.collector import Collector, Place
 from gateway.mime.htmltext import html_to_text
 from gateway.mime.limits import Unreadable
@@ -40,7 +40,7 @@ def looks_like_text(data: bytes) -> bool:
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
     if b"\x00" in sample:
-        return False
+        return utf16_without_bom(sample) is not None
     controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13, 27))
     return controls <= BINARY_CONTROL_SHARE * max(len(sample), 1)
 

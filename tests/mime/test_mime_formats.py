@@ -84,7 +84,7 @@ def test_ods_cells_and_cpr_column() -> None:
     assert TERM in parts["sheet Elever"]
 
 
-@pytest.mark.parametrize("charset", ["utf-8", "cp1252", "iso-8859-15", "utf-16"])
+@pytest.mark.parametrize("charset", ["utf-8", "cp1252", "iso-8859-15", "utf-16", "utf-16-le", "utf-16-be"])
 def test_csv_and_txt_in_any_charset(charset: str) -> None:
     data = f"Navn;CPR;Note\nSøren Ærø;{SHOWN};{TERM}\n".encode(charset)
     result = extract(only("elever.csv", data, "application/octet-stream"))

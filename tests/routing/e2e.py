@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -16,11 +15,11 @@ from typing import Any
 import aiosmtplib
 
 from gateway.audit.store import open_audit
-from gateway.config import HostPort, Settings, load_settings, read_yaml
+from gateway.config import HostPort, Settings, load_settings
 from gateway.server import Gateway, listening_socket
-from gateway.sinks.certificates import LocalCA
 from gateway.sinks.digital_post import DigitalPostDouble
 from gateway.sinks.secure_relay import Received, SecureRelay
+from gateway.sinks.world import local_world
 
 REPO = Path(__file__).resolve().parents[2]
 TEACHER = "lise.holm@skole.example"
@@ -76,34 +75,6 @@ def write_directory(path: Path, entries: dict[str, str]) -> None:
     path.write_text("email;cpr;name\n" + "".join(f"{a};{c};Forælder\n" for a, c in entries.items()), "utf-8")
 
 
-def write_config(folder: Path, world_ports: dict[str, Any], **routing_changes: Any) -> Path:
-    data = read_yaml(REPO / "config" / "mailvagt.yaml")
-    data["server"] = {"listen": {"host": "127.0.0.1", "port": 0}, "hostname": "mailvagt.test"}
-    data["next_hop"] = {"host": "127.0.0.1", "port": world_ports["next_hop"], "timeout": 10}
-    data["scan"] = {"mode": "full", "workers": 1, "deadline": 60}
-    data["detectors"] = {**data.get("detectors", {}), "terms_dir": str(REPO / "config" / "terms")}
-    data["audit"] = {"url": f"sqlite:///{folder / 'audit.sqlite3'}"}
-    routing = data["routing"]
-    routing["partner_domains"] = [*routing["partner_domains"], "wrong-name.example"]
-    routing["directory"] = str(folder / "recipients.csv")
-    routing["sikker_mail"] = {
-        "ca_file": str(folder / "ca" / "ca.pem"),
-        "timeout": 5,
-        "bounce_after": 2,
-        "state_file": str(folder / "sikker-state.json"),
-        "routes": world_ports["routes"],
-    }
-    dp = world_ports["digital_post"]
-    routing["digital_post"] = {**routing["digital_post"], **dp}
-    routing["quarantine"] = {"directory": str(folder / "quarantine")}
-    routing["explain"] = {**routing["explain"], "templates_dir": str(REPO / "config" / "templates")}
-    for key, value in routing_changes.items():
-        routing[key] = {**routing.get(key, {}), **value}
-    path = folder / f"mailvagt-{len(list(folder.glob('mailvagt-*.yaml')))}.yaml"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
 @asynccontextmanager
 async def running_gateway(config: Path) -> AsyncIterator[tuple[Settings, int]]:
     settings = load_settings(config)
@@ -119,48 +90,32 @@ async def running_gateway(config: Path) -> AsyncIterator[tuple[Settings, int]]:
 
 @asynccontextmanager
 async def world(folder: Path, **routing_changes: Any) -> AsyncIterator[World]:
-    ca = LocalCA(folder / "ca")
     write_directory(folder / "recipients.csv", CPRS)
-    async with AsyncExitStack() as stack:
-        next_hop = await stack.enter_async_context(SecureRelay(starttls=False))
-        partner = await stack.enter_async_context(SecureRelay(ca, cert_host="relay.kommune.example"))
-        insecure = {
-            NO_STARTTLS: await stack.enter_async_context(SecureRelay(ca, starttls=False)),
-            OLD_TLS: await stack.enter_async_context(
-                SecureRelay(ca, tls_max="1.1", cert_host="mx.gymnasium.example")
-            ),
-            WRONG_NAME: await stack.enter_async_context(SecureRelay(ca, cert_host="someone-else.example")),
-        }
-        dp = stack.enter_context(
-            DigitalPostDouble(ca, {CPRS[REGISTERED]: "registered", CPRS[EXEMPT]: "exempt"})
+    contacts = {CPRS[REGISTERED]: "registered", CPRS[EXEMPT]: "exempt"}
+    async with local_world(folder, contacts) as doubles:
+        config = doubles.write_config(
+            REPO / "config" / "mailvagt.yaml",
+            folder / "recipients.csv",
+            REPO / "config" / "templates",
+            REPO / "config" / "terms",
+            **routing_changes,
         )
-        good = {"host": "127.0.0.1", "port": partner.port, "tls_name": "relay.kommune.example"}
-        routes = {"kommune.example": good, "gmail.com": good, "outlook.dk": good, "privat.example": good}
-        names = {
-            NO_STARTTLS: "mx.uu-center.example",
-            OLD_TLS: "mx.gymnasium.example",
-            WRONG_NAME: "mx.wrong-name.example",
-        }
-        for address, relay in insecure.items():
-            routes[address.partition("@")[2]] = {
-                "host": "127.0.0.1",
-                "port": relay.port,
-                "tls_name": names[address],
+        async with running_gateway(config) as (settings, port):
+            insecure = {
+                NO_STARTTLS: doubles.insecure["uu-center.example"],
+                OLD_TLS: doubles.insecure["gymnasium.example"],
+                WRONG_NAME: doubles.insecure["wrong-name.example"],
             }
-        ports = {
-            "next_hop": next_hop.port,
-            "routes": routes,
-            "digital_post": {
-                "base_url": dp.base_url,
-                "ca_file": str(dp.ca_file),
-                "client_cert": str(dp.client.cert_file),
-                "client_key": str(dp.client.key_file),
-                "timeout": 1,
-            },
-        }
-        config = write_config(folder, ports, **routing_changes)
-        settings, port = await stack.enter_async_context(running_gateway(config))
-        yield World(folder, config, settings, port, next_hop, partner, insecure, dp)
+            yield World(
+                folder,
+                config,
+                settings,
+                port,
+                doubles.next_hop,
+                doubles.partner,
+                insecure,
+                doubles.digital_post,
+            )
 
 
 def compose(

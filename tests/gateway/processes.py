@@ -69,19 +69,13 @@ def base_config(tmp_path: Path, extra: str = "", processes: int = 1) -> str:
     )
 
 
+def serve_args(config: Path, port: int, next_hop: int) -> list[str]:
+    listen, hop = f"127.0.0.1:{port}", f"127.0.0.1:{next_hop}"
+    return ["serve", "--config", str(config), "--listen", listen, "--next-hop", hop]
+
+
 def serve(config: Path, port: int, next_hop: int, log: Path) -> Process:
-    process = Process(
-        [
-            "serve",
-            "--config",
-            str(config),
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--next-hop",
-            f"127.0.0.1:{next_hop}",
-        ],
-        log,
-    )
+    process = Process(serve_args(config, port, next_hop), log)
     process.wait_for('"listening"')
     return process
 

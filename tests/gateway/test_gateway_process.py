@@ -6,12 +6,13 @@ import signal
 import smtplib
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.gateway.harness import sample_message, unused_port
-from tests.gateway.processes import Process, base_config, serve, sink, stored, write_config
+from tests.gateway.processes import Process, base_config, serve, serve_args, sink, stored, write_config
 from tests.gateway.test_gateway_limits import command, read_reply
 
 
@@ -21,10 +22,10 @@ def maildir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sink_process(tmp_path: Path, maildir: Path) -> tuple[int, Process]:
+def sink_process(tmp_path: Path, maildir: Path) -> Iterator[tuple[int, Process]]:
     port = unused_port()
     process = sink(port, maildir, tmp_path / "sink.log")
-    yield port, process  # type: ignore[misc]
+    yield port, process
     process.close()
 
 
@@ -136,18 +137,7 @@ def test_several_processes_share_the_port(
 ) -> None:
     port = unused_port()
     config = write_config(tmp_path / "c.yaml", base_config(tmp_path, processes=2))
-    gateway = Process(
-        [
-            "serve",
-            "--config",
-            str(config),
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--next-hop",
-            f"127.0.0.1:{sink_process[0]}",
-        ],
-        tmp_path / "gw.log",
-    )
+    gateway = Process(serve_args(config, port, sink_process[0]), tmp_path / "gw.log")
     try:
         deadline = time.monotonic() + 30
         while gateway.text().count('"listening"') < 2 and time.monotonic() < deadline:

@@ -52,7 +52,11 @@ class LocalWorld:
         """A config file in ``folder``: ``base`` pointed at these doubles (and the given files)."""
         data = read_yaml(base)
         folder = self.folder
-        data["server"] = {"listen": {"host": "127.0.0.1", "port": 0}, "hostname": "mailvagt.test"}
+        data["server"] = {
+            "listen": {"host": "127.0.0.1", "port": 0},
+            "hostname": "mailvagt.test",
+            "processes": 1,
+        }
         data["next_hop"] = {"host": self.next_hop.host, "port": self.next_hop.port, "timeout": 10}
         data["scan"] = {"mode": "full", "workers": 1, "deadline": 60}
         data["detectors"] = {**data.get("detectors", {}), "terms_dir": str(terms)}

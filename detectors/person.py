@@ -32,8 +32,15 @@ class PersonCues:
         return lower in self.vocabulary or lower in self.not_names
 
     def is_compound(self, lower: str) -> bool:
-        """Danish compounds are rarely in the lemma table; a known word as tail marks one."""
-        return any(lower[i:] in self.vocabulary for i in range(2, len(lower) - 3))
+        """Danish compounds are rarely in the lemma table: two known words (with a linking s or e)."""
+        vocabulary = self.vocabulary
+        for i in range(3, len(lower) - 2):
+            head, tail = lower[:i], lower[i:]
+            if tail in vocabulary and (
+                head in vocabulary or (head[-1] in "se" and len(head) > 3 and head[:-1] in vocabulary)
+            ):
+                return True
+        return False
 
     def is_name(self, text: str) -> bool:
         if len(text) < 2 or not text[0].isupper() or not text.isalpha() or text.isupper():
@@ -97,9 +104,11 @@ def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -
 def _greets_or_signs(texts: list[str], offset: int) -> bool:
     """'Hej Maja', 'Fra: Lene Holm', or a name line under 'Venlig hilsen' is no subject of the mail."""
     i = offset - 1
+    while i >= 0 and (texts[i] == ":" or (texts[i][:1].isupper() and texts[i].isalpha())):
+        i -= 1  # the rest of the name, or the colon of "Fra:"
+    if i >= 0 and normalise(texts[i]) in GREETINGS:
+        return True
     while i >= 0 and "\n" not in texts[i]:
-        if normalise(texts[i]) in GREETINGS:
-            return True
         i -= 1
     if i < 0 or "\n\n" in texts[i]:
         return False

@@ -1,0 +1,113 @@
+"""Category detection: sensitive facts about an identifiable person; hard negatives stay almindelig."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from gateway.types import Classification, Level
+
+Classify = Callable[..., Classification]
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        (
+            "Hej Anne\n\nEmil i 2.B har fået konstateret astma, og han skal have inhalator med til idræt.",
+            "health",
+        ),
+        ("Kære Jens\n\nDin søn fik et epilepsianfald i dag i frikvarteret. Han er nu hjemme.", "health"),
+        ("Vi har fået svar fra børnepsykiatrien: Oliver har fået en ADHD-diagnose.", "health"),
+        ("Hej Lise\n\nJeg er sygemeldt resten af ugen efter min operation for diskusprolaps.", "health"),
+        ("Kære Maria\n\nSofie fik 7 i dansk og 10 i matematik til standpunktskaraktererne.", "grades"),
+        ("Hej Peter\n\nMalthe fik 02 i dansk skriftlig ved terminsprøven.", "grades"),
+        ("Hej\n\nEmma (7.C) er anbragt i en plejefamilie fra næste uge efter en underretning.", "social"),
+        ("Hej Mette\n\nJonas' forældre er midt i en skilsmisse, og han bor nu skiftevis hos dem.", "social"),
+        (
+            "Hej Maja\n\nLukas i 4.A mistrives og er blevet mobbet i flere uger. Han græder hver morgen.",
+            "wellbeing",
+        ),
+        (
+            "Hej Kim\n\nAhmed fra 9.B er sigtet for butikstyveri og blev anholdt af politiet i går.",
+            "criminal",
+        ),
+        (
+            "Hej Tove\n\nHenrik er medlem af Danmarks Lærerforening, så kontingentet trækkes i lønnen.",
+            "union",
+        ),
+        ("Hej\n\nFatima i 3.B er muslim og skal have fri til fredagsbøn; hun går med tørklæde.", "religion"),
+        (
+            "Hej\n\nLærer Mads Kjær stiller op for Enhedslisten ved kommunalvalget som partipolitisk aktiv.",
+            "politics",
+        ),
+        ("Hej\n\nYasmin i 5.A blev kaldt racistiske ting; familien er fra Somalia.", "ethnicity"),
+        (
+            "Hej\n\nNoah har fortalt mig, at han er homoseksuel og er bange for at blive drillet.",
+            "sexual_orientation",
+        ),
+        (
+            "Kære Karin\n\nHermed indkaldelse til tjenstlig samtale om din adfærd. Du kan have bisidder med.",
+            "hr_confidential",
+        ),
+        ("Hej Lønservice\n\nMichael Bech har fået lønindeholdelse for gæld til SKAT.", "finances"),
+        (
+            "Hej UU\n\nOskar i 9.A er vurderet ikke uddannelsesparat, og han overvejer at droppe ud.",
+            "education_readiness",
+        ),
+    ],
+)
+def test_sensitive_fact_about_a_person(categories: Classify, body: str, category: str) -> None:
+    result = categories(body)
+    assert category in result.categories, [(f.category, f.reason) for f in result.findings]
+    assert result.level > Level.ALMINDELIG
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Opgave: karakteranalyse",
+            "Skriv en karakteranalyse af hovedkarakteren i novellen. Hun er syg med kræft.",
+        ),
+        (
+            "Nyhedsbrev: Sundhedsuge i uge 14",
+            "I sundhedsugen taler vi om kost, søvn og motion. Sundhedsplejersken fortæller om allergi.",
+        ),
+        (
+            "Opdateret informationssikkerhedspolitik",
+            "Følsomme oplysninger er bl.a. helbred, fagforeningsmæssigt tilhørsforhold, politisk, religiøs "
+            "overbevisning, etnisk oprindelse og seksuel orientering. Fortrolige oplysninger er CPR-nummer, "
+            "karakterer, mistrivsel og uddannelsesparathedsvurderinger.",
+        ),
+        (
+            "Trivselsmåling",
+            "Trivselsmålingen gennemføres i uge 5 for alle elever. Husk at logge ind med UNI-Login.",
+        ),
+        ("Karakterbog", "Vi bruger 7-trinsskalaen: 12, 10, 7, 4, 02, 00 og -3 i karakterbogen."),
+        ("Kristendom 8.B", "Vi besøger en moské og en synagoge i uge 40 som del af undervisningsforløbet."),
+        ("Skolekomedie", "Rollerne er fordelt, og karaktererne i stykket skal øves hjemme."),
+        ("Busplan", "Bussen kører kl. 10 fra skolen, og 7. klasse møder kl. 12 i uge 12."),
+        ("Bestilling", "Ordrenr. 2811240457 på 30 Chromebooks. Faktura 3005241187 sendes til kontoret."),
+        ("Telefonliste", "Kontoret 86 12 34 00, Anne mobil 20 45 11 02, pedel 4540118236."),
+        ("Bekræftelse", "Vi har modtaget indmeldelsen af Alma med CPR 140218-****."),
+    ],
+)
+def test_hard_negatives_stay_almindelig(categories: Classify, subject: str, body: str) -> None:
+    result = categories(body, subject)
+    assert result.level == Level.ALMINDELIG, [(f.category, f.reason) for f in result.findings]
+
+
+def test_every_result_is_explained(categories: Classify) -> None:
+    result = categories("Hej\n\nEmil i 2.B har astma, og han skal have medicin med.")
+    (health,) = [s for s in result.scores if s.category == "health"]
+    assert health.score >= health.threshold
+    assert "astma" in health.terms
+    reasons = [f.reason for f in result.findings if f.category == "health"]
+    assert any("astma" in r and "+" in r for r in reasons)  # the term and the context that raised it
+
+
+def test_compounds_and_inflections(find: Callable[[str], list]) -> None:  # type: ignore[type-arg]
+    words = {f.masked for f in find("Eleven fik et astmaanfald, og ADHD-udredningen af eleven er i gang.")}
+    assert {"astmaanfald", "adhd-udredningen"} <= words

@@ -1,0 +1,158 @@
+"""CPR detection: formats, calendar and century rules, context, masking and fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+
+import pytest
+
+from detectors.cpr import DEVELOPMENT_KEY, birth_date, effective_hash_key, fingerprint
+from detectors.settings import DetectorSettings
+from gateway.types import Finding
+
+Find = Callable[[str], list[Finding]]
+
+
+def cprs(find: Find, text: str) -> list[str]:
+    return [text[f.start : f.end] for f in find(text) if f.category == "cpr"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CPR-nr.: 150315-8114", "150315-8114"),
+        ("cpr 1503158114 på eleven", "1503158114"),
+        ("personnummer 150315 8114.", "150315 8114"),
+        ("CPR: 150315\u20138114", "150315\u20138114"),
+        ("cpr 150315\u00a08114", "150315\u00a08114"),
+        ("cpr 150315 - 8114", "150315 - 8114"),
+        ("cpr 150315/8114", "150315/8114"),
+        ("cpr 150315.8114", "150315.8114"),
+        ("(150315-8114)", "150315-8114"),
+        ('"150315-8114",', "150315-8114"),
+        ("Elev;150315-8114;3.A", "150315-8114"),
+        ("Freja Holm\t1503158114\t3.A", "1503158114"),
+    ],
+)
+def test_formats_and_punctuation(find: Find, text: str, expected: str) -> None:
+    assert cprs(find, text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ref 21503158114",  # inside a longer run of digits
+        "1503158114123",
+        "AB1503158114",
+        "1503158114kr",
+        "cpr 150315-81145",
+        "cpr 320115-8114",  # day 32
+        "cpr 311115-8114",  # 31 November
+        "cpr 290237-4114",  # 1937 is no leap year
+        "cpr 010136-4114",  # 7th digit 4, year 36 -> 2036: not born yet
+        "cpr 010157-5114",  # 7th digit 5, year 57 -> 2057: not born yet
+        "cpr 140218-****",  # masked
+        "cpr 140507-xxxx",
+        "Tlf. 4540118236",  # 45/40 is no date
+        "+4586123430",
+        "Tlf. 86 12 34 00 eller 20 45 11 02",
+        "Dato 2025-03-14 kl. 10.30",
+        "uge 14 2025, 14.03.2025, 14/3-2025",
+        "3.1503158114",  # a decimal
+    ],
+)
+def test_not_a_cpr(find: Find, text: str) -> None:
+    assert cprs(find, text) == []
+
+
+@pytest.mark.parametrize(
+    ("digits", "year"),
+    [
+        ("0101371234", 1937),  # 7th digit 1: 1900s
+        ("0101374234", 1937),  # 7th digit 4, year 37: 1937
+        ("0101009234", 2000),  # 7th digit 9, year 00: 2000
+        ("0101004234", 2000),
+        ("0101585234", 1858),  # 7th digit 5-8 and year >= 58: 1800s
+        ("0101575234", 2057),
+        ("2902004234", 2000),  # 2000 is a leap year
+        ("2902961234", 1996),
+    ],
+)
+def test_century_table(digits: str, year: int) -> None:
+    date = birth_date(digits)
+    if year > 2030:
+        assert date is None  # not born yet
+    else:
+        assert date is not None and date.year == year
+
+
+def test_modulus11_is_no_requirement(find: Find) -> None:
+    # 1503158114 fails the old modulus-11 check (a post-2007 number) and is still a CPR
+    from detectors.cpr import passes_modulus11
+
+    assert not passes_modulus11("1503158114")
+    assert cprs(find, "Freja 1503158114") == ["1503158114"]
+
+
+def test_modulus11_raises_confidence(find: Find) -> None:
+    from detectors.cpr import passes_modulus11
+
+    assert passes_modulus11("2110625629")
+    (valid,) = [f for f in find("Lone 211062-5629") if f.category == "cpr"]
+    (invalid,) = [f for f in find("Lone 211062-5620") if f.category == "cpr"]
+    assert valid.score > invalid.score
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bookingnr. 1410251045 til Zoologisk Have",
+        "Ordrenr. 1503124812 på 28 Chromebooks",
+        "Faktura 3005241187 forfalder",
+        "Reg.nr. 1234 Kontonr. 2103871234",
+        "Kunde nr. 2811240457",
+        "MobilePay transaktion 2904251413",
+        "Stregkode 2506131847",
+        "P-nummer 1012345678",
+        "Sagsnr. 1503158114",
+        "EAN 1503158114",
+        "Tracking 1503158114",
+    ],
+)
+def test_negative_context_lowers_below_threshold(find: Find, text: str) -> None:
+    assert cprs(find, text) == []
+
+
+def test_negative_context_is_no_whole_text_veto(find: Find) -> None:
+    text = "Ordrenr. 1503124812 er bestilt.\n\nEleven Freja Holm, cpr 150315-8114, skal have bus."
+    assert cprs(find, text) == ["150315-8114"]
+
+
+def test_positive_context_raises_score(find: Find) -> None:
+    (bare,) = [f.score for f in find("Nummer: 1503158114") if f.category == "cpr"]
+    (cued,) = [f.score for f in find("CPR-nr.: 1503158114") if f.category == "cpr"]
+    assert cued > bare
+
+
+def test_value_never_leaves_in_clear(find: Find, settings: DetectorSettings) -> None:
+    (finding,) = [f for f in find("CPR 150315-8114") if f.category == "cpr"]
+    assert not any(ch.isdigit() for ch in finding.masked)
+    assert finding.masked == settings.cpr_mask
+    assert "1503158114" not in repr(finding) and "150315" not in finding.reason
+    assert finding.fingerprint == hmac.new(b"test-key", b"1503158114", hashlib.sha256).hexdigest()
+
+
+def test_same_number_in_any_format_has_one_fingerprint(find: Find) -> None:
+    found = {f.fingerprint for f in find("cpr 150315-8114, cpr 1503158114, cpr 150315 8114") if f.fingerprint}
+    assert found == {fingerprint("1503158114", "test-key")}
+
+
+def test_effective_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MAILVAGT_HASH_KEY", raising=False)
+    assert effective_hash_key(DetectorSettings()) == (DEVELOPMENT_KEY, True)
+    assert effective_hash_key(DetectorSettings(hash_key="from-config")) == ("from-config", False)
+    monkeypatch.setenv("MAILVAGT_HASH_KEY", "from-env")
+    assert effective_hash_key(DetectorSettings(hash_key="from-config")) == ("from-env", False)
+    assert fingerprint("150315-8114", "k") == fingerprint("1503158114", "k") != fingerprint("1503158114", "j")

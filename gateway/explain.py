@@ -113,7 +113,8 @@ def outcome_line(outcome: RecipientOutcome, reasons: dict[str, str]) -> str:
 
 def outcome_english(outcome: RecipientOutcome) -> str:
     route = ROUTE_EN.get(outcome.action, "") if outcome.status is Status.DELIVERED else ""
-    return f"{outcome.recipient}: {DONE_EN[outcome.status]}{route}"
+    done = "stopped, not sent" if outcome.action is Action.REJECT else DONE_EN[outcome.status]
+    return f"{outcome.recipient}: {done}{route}"
 
 
 def rule_text(verdict: Verdict, settings: RoutingSettings) -> str:

@@ -138,7 +138,12 @@ def _bounded(lower: str, start: int, end: int, term: Term) -> Hit | None:
         left -= 2
         while left > 0 and is_letter(lower[left - 1]):
             left -= 1
-    return Hit(term, start, end, lower[left:word_end])
+    right = word_end
+    while right < len(lower) - 1 and lower[right] == "-" and is_letter(lower[right + 1]):
+        right += 2
+        while right < len(lower) and is_letter(lower[right]):
+            right += 1
+    return Hit(term, start, end, lower[left:right])
 
 
 def parse_term(category: str, tier: str, spelling: str) -> Term:

@@ -1,0 +1,57 @@
+"""Grades: 7-point marks count only in grade context (words, subjects, table columns, averages)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from gateway.types import Finding
+
+Find = Callable[[str], list[Finding]]
+
+
+def marks(find: Find, text: str) -> list[str]:
+    return [text[f.start : f.end] for f in find(text) if f.detector == "GradeRecognizer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sofie fik 7 i dansk", ["7"]),
+        ("Karakter: 02 i matematik", ["02"]),
+        ("Standpunkt i engelsk: 12", ["12"]),
+        ("Eksamen: -3", ["-3"]),
+        ("Navn;Dansk;Matematik\nFreja Holm;7;10\nEmil Berg;02;4\n", ["7", "10", "02", "4"]),
+        ("elev,klasse,karakter\nAya Hassan,10.X,10\nFrida Holck,10.X,7,\n", ["10", "7"]),
+        ("standpunkt 4,2 i snit", ["4,2"]),
+        ("Karaktergennemsnit: 7,3", ["7,3"]),
+    ],
+)
+def test_marks_in_grade_context(find: Find, text: str, expected: list[str]) -> None:
+    assert marks(find, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vi mødes kl. 10 i lokale 12 til dansk.",
+        "Dansk i 7. klasse starter i uge 12.",
+        "Bussen kører 10 minutter senere.",
+        "Hele årgangen: 4 elever mangler.",
+        "Matematikbogen side 12.",
+        "Navn;Lokale;Tid\nFreja;12;10\n",
+    ],
+)
+def test_numbers_that_are_no_marks(find: Find, text: str) -> None:
+    assert marks(find, text) == []
+
+
+def test_grade_table_about_named_pupils_is_fortrolig(categories: Callable[..., object]) -> None:
+    from gateway.types import Classification, Level
+
+    result = categories(
+        "Navn;Dansk;Matematik;Engelsk\nFreja Holm;7;10;12\nEmil Berg;02;4;7\n", "Terminsprøve"
+    )
+    assert isinstance(result, Classification)
+    assert "grades" in result.categories and result.level == Level.FORTROLIG

@@ -1,0 +1,61 @@
+"""Term lists: the admin's syntax (compounds, phrases, stoplist) and clear errors for bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from detectors.lexicon import Lexicon, LexiconError, load_lexicon, read_term_file
+from detectors.terms import lower_same_length
+
+TIERS = ("strong", "medium", "weak")
+
+
+def lexicon_of(tmp_path: Path, body: str) -> Lexicon:
+    (tmp_path / "health.yaml").write_text(body, encoding="utf-8")
+    return load_lexicon(tmp_path, TIERS)
+
+
+def words(lexicon: Lexicon, text: str) -> list[str]:
+    return [hit.word for hit in lexicon.hits(lower_same_length(text))]
+
+
+@pytest.mark.parametrize(
+    ("terms", "text", "expected"),
+    [
+        ("[astma]", "Astma, astmaen og astmaens; ikke astmaanfald", ["astma", "astmaen", "astmaens"]),
+        ("[astma*]", "et astmaanfald", ["astmaanfald"]),
+        ('["*diagnose"]', "autismediagnosen og diagnose", ["autismediagnosen", "diagnose"]),
+        ("[adhd*]", "ADHD-udredning", ["adhd-udredning"]),
+        ("[udredning]", "ADHD-udredning", ["adhd-udredning"]),
+        ('["ondt i maven"]', "Han har ondt i maven.", ["ondt i maven"]),
+        ("[syg]", "sygeplejersken og syge børn", ["syge"]),
+        ("[kemo]", "kemoterapi og kemi", []),
+    ],
+)
+def test_term_syntax(tmp_path: Path, terms: str, text: str, expected: list[str]) -> None:
+    assert words(lexicon_of(tmp_path, f"category: health\nstrong: {terms}\n"), text) == expected
+
+
+def test_stoplist_makes_a_hit_harmless(tmp_path: Path) -> None:
+    lexicon = lexicon_of(tmp_path, "category: health\nstrong: [diagnose*]\nstoplist: [diagnose-station]\n")
+    assert words(lexicon, "bilen på diagnose-stationen; diagnosen er klar") == ["diagnosen"]
+
+
+def test_unknown_key_is_reported_with_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "health.yaml"
+    path.write_text("category: health\nstrnog: [astma]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"health.yaml.*strnog"):
+        read_term_file(path, TIERS)
+
+
+def test_shipped_term_lists_cover_every_category() -> None:
+    from detectors.lexicon import SHIPPED_TERMS_DIR
+
+    lexicon = load_lexicon(SHIPPED_TERMS_DIR, TIERS)
+    assert set(lexicon.lists) == {
+        "health", "grades", "social", "wellbeing", "wellbeing_survey", "criminal", "union", "religion",
+        "politics", "ethnicity", "sexual_orientation", "hr_confidential", "finances", "education_readiness",
+    }  # fmt: skip
+    assert lexicon.person_words and lexicon.generic_words

@@ -1,4 +1,4 @@
-"""Recipient directory: a CSV export (e-mail;cpr;name) -> the CPR of a parent or pupil for Digital Post.
+"""Recipient directory: a CSV (e-mail;cpr;name) or YAML export -> the CPR of a parent or pupil.
 
 The file is read once per process and again when it changes on disk. CPRs never leave this
 module except to the Digital Post transport; the verdict only records *whether* an address is known.
@@ -11,6 +11,8 @@ import functools
 import re
 from pathlib import Path
 
+import yaml
+
 CPR_SHAPE = re.compile(r"^\d{6}-?\d{4}$")
 
 
@@ -19,11 +21,35 @@ class DirectoryError(Exception):
 
 
 def read_directory(path: Path) -> dict[str, str]:
-    """Address (lower case) -> CPR (10 digits). Lines starting with ``#`` are comments."""
+    """Address (lower case) -> CPR (10 digits), from CSV or, for ``.yaml``/``.yml``, YAML."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise DirectoryError(f"{path}: cannot read the recipient directory ({exc.strerror})") from None
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return read_yaml_directory(path, text)
+    return read_csv_directory(path, text)
+
+
+def read_yaml_directory(path: Path, text: str) -> dict[str, str]:
+    """A list of ``{email: ..., cpr: ..., name: ...}`` entries."""
+    try:
+        rows = yaml.safe_load(text) or []
+    except yaml.YAMLError:
+        raise DirectoryError(f"{path}: not valid YAML") from None
+    if not isinstance(rows, list):
+        raise DirectoryError(f"{path}: expected a list of entries with email and cpr")
+    entries: dict[str, str] = {}
+    for number, row in enumerate(rows, start=1):
+        cpr = str(row.get("cpr", "")).strip() if isinstance(row, dict) else ""
+        if not isinstance(row, dict) or not row.get("email") or not CPR_SHAPE.match(cpr):
+            raise DirectoryError(f"{path}: entry {number}: expected email and a 10-digit cpr")
+        entries[str(row["email"]).strip().lower()] = cpr.replace("-", "")
+    return entries
+
+
+def read_csv_directory(path: Path, text: str) -> dict[str, str]:
+    """``e-mail;CPR;name`` rows; lines starting with ``#`` are comments."""
     entries: dict[str, str] = {}
     rows = csv.reader(
         (line for line in text.splitlines() if not line.lstrip().startswith("#")), delimiter=";"

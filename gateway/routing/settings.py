@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, PositiveFloat, model_validator
+from pydantic import AfterValidator, BaseModel, Field, PositiveFloat, model_validator
 
 from gateway.config_paths import STRICT, ConfigPath
+from gateway.routing.directory import DirectoryError, read_directory
 from gateway.types import Action, Level
 
 RECIPIENT_CLASSES = ("internal", "partner", "external")
@@ -108,6 +110,13 @@ class SikkerMailSettings(BaseModel):
     helo_name: str | None = None
 
 
+def no_cpr(text: str) -> str:
+    """Shown before a letter is opened, so it must not carry a CPR number."""
+    if re.search(r"\d{6}\D?\d{4}", text):
+        raise ValueError("must not contain a CPR number (it is shown before the letter is opened)")
+    return text
+
+
 class DigitalPostSettings(BaseModel):
     """The Digital Post REST API (MeMo 1.2 messages, mutual TLS with the school's certificate)."""
 
@@ -119,8 +128,10 @@ class DigitalPostSettings(BaseModel):
     ca_file: ConfigPath | None = None
     sender_cvr: str = Field(default="12345678", pattern=r"^\d{8}$")
     sender_label: str = "Østervang Skole"
-    label: str = Field(default="Besked fra skolen", max_length=128, description="never the Subject")
-    notification: str = Field(default="Du har fået en besked fra skolen", max_length=128)
+    label: Annotated[str, AfterValidator(no_cpr)] = Field(default="Besked fra skolen", max_length=128)
+    notification: Annotated[str, AfterValidator(no_cpr)] = Field(
+        default="Du har fået en besked fra skolen", max_length=128
+    )
     contacts_path: str = "/apis/v1/contacts/lookup"
     memos_path: str = "/apis/v1/memos/"
     timeout: PositiveFloat = 20.0
@@ -160,6 +171,15 @@ class RoutingSettings(BaseModel):
     digital_post: DigitalPostSettings = DigitalPostSettings()
     quarantine: QuarantineSettings = QuarantineSettings()
     explain: ExplainSettings = ExplainSettings()
+
+    @model_validator(mode="after")
+    def _directory_readable(self) -> RoutingSettings:
+        if self.directory is not None:
+            try:
+                read_directory(self.directory)
+            except DirectoryError as exc:
+                raise ValueError(str(exc)) from None
+        return self
 
     @model_validator(mode="after")
     def _last_rule_catches_all(self) -> RoutingSettings:

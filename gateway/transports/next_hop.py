@@ -175,7 +175,7 @@ class NextHopTransport(Transport):
                     )
             if accepted:
                 in_data = True
-                response = await client.data(ensure_crlf_end(message))
+                response = await send_data(client, message, self.settings.timeout)
                 tls = self.tls_version(client)
                 for recipient in accepted:
                     outcomes[recipient] = self.outcome(
@@ -237,3 +237,45 @@ def status_of(code: int) -> Status:
 
 def ensure_crlf_end(message: bytes) -> bytes:
     return message if message.endswith(b"\r\n") or not message else message + b"\r\n"
+
+
+def crlf_only(message: bytes) -> bool:
+    """Every line ends in CRLF (as mail received over SMTP does): no bare CR or LF."""
+    pairs = message.count(b"\r\n")
+    return message.count(b"\n") == pairs and message.count(b"\r") == pairs
+
+
+def dot_stuff(message: bytes) -> list[bytes]:
+    """The DATA payload in pieces: a period starting a line gets another (RFC 5321 4.5.2), then the lone dot.
+
+    Pieces, so that a big message without such lines is written as it is, without a copy.
+    """
+    if b"\r\n." in message:
+        message = message.replace(b"\r\n.", b"\r\n..")
+    pieces = [b".", message] if message.startswith(b".") else [message]
+    if message and not message.endswith(b"\r\n"):
+        pieces.append(b"\r\n")
+    pieces.append(b".\r\n")
+    return pieces
+
+
+async def send_data(client: aiosmtplib.SMTP, message: bytes, timeout: float) -> aiosmtplib.SMTPResponse:
+    """DATA with the bytes as they are.
+
+    aiosmtplib's ``data`` rewrites line endings and stuffs periods with regular expressions on the
+    event loop: about 0.3 s for 20 MB, during which no other session is served. Mail received over
+    SMTP already has CRLF lines, so stuffing is one ``bytes.replace``; anything else takes the
+    library's path.
+    """
+    protocol = client.protocol
+    if not crlf_only(message) or protocol is None:
+        return await client.data(ensure_crlf_end(message))
+    start = await client.execute_command(b"DATA")
+    if start.code != aiosmtplib.SMTPStatus.start_input:
+        raise aiosmtplib.SMTPDataError(start.code, start.message)
+    for piece in dot_stuff(message):
+        protocol.write(piece)
+    response = await protocol.read_response(timeout=timeout)
+    if response.code != aiosmtplib.SMTPStatus.completed:
+        raise aiosmtplib.SMTPDataError(response.code, response.message)
+    return response

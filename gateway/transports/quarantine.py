@@ -32,9 +32,6 @@ class QuarantineTransport(Transport):
     async def send(
         self, envelope: Envelope, recipients: Sequence[str], message: bytes, verdict: Verdict
     ) -> list[RecipientOutcome]:
-        if self.settings.explain.mode == "reject":
-            reply = reject_reply(envelope, verdict, self.settings)
-            return [RecipientOutcome(r, self.action, Status.REFUSED, reply) for r in recipients]
         return await self.hold(envelope, recipients, message, verdict, self.action)
 
     async def hold(
@@ -46,7 +43,13 @@ class QuarantineTransport(Transport):
         action: Action,
         why: str = "",
     ) -> list[RecipientOutcome]:
-        """Store the message for ``recipients``; HELD once it is on disk, DEFERRED if it cannot be."""
+        """Store the message for ``recipients``; HELD once it is on disk, DEFERRED if it cannot be.
+
+        In ``explain.mode: reject`` nothing is stored: the copy is refused with 550 5.7.1.
+        """
+        if self.settings.explain.mode == "reject":
+            reply = reject_reply(envelope, verdict, self.settings)
+            return [RecipientOutcome(r, action, Status.REFUSED, reply) for r in recipients]
         reasons = {d.recipient: f"{d.rule}: {why or d.reason}" for d in verdict.decisions}
         try:
             item = await asyncio.to_thread(

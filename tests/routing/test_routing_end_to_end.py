@@ -195,6 +195,9 @@ async def test_reject_mode_answers_550_with_reference_and_override_is_audited(tm
         code, reply = await submit(other.port, (UNKNOWN,), compose("Freja", TEXTS["foelsom"]))
         assert code == 550 and "5.7.1" in reply and "helbred" in reply
         assert other.held() == []
+        code, reply = await submit(other.port, (NOT_REGISTERED,), compose("Freja", TEXTS["foelsom"]))
+        assert code == 550 and "5.7.1" in reply, reply  # Digital Post's fallback is refused too
+        assert other.held() == []
         subject = "[tilsidesæt: mor har selv bedt om det på mail] Freja"
         code, reply = await submit(other.port, (UNKNOWN,), compose(subject, TEXTS["foelsom"]))
         assert code == 250, reply

@@ -168,3 +168,38 @@ def test_empty_override_justification_is_not_honoured() -> None:
 def test_subdomains_of_internal_domains_are_internal() -> None:
     verdict = route(classified(Level.FOELSOM, "health"), "a@elev.skole.example", "b@skole.example.evil.test")
     assert [d.recipient_class for d in verdict.decisions] == ["internal", "external"]
+
+
+def test_directory_can_be_yaml(tmp_path: Path) -> None:
+    directory = tmp_path / "recipients.yaml"
+    directory.write_text("- {email: Far@Example.dk, cpr: '120378-1432', name: Far}\n", encoding="utf-8")
+    settings = RoutingSettings.model_validate({"directory": directory})
+    verdict = route(classified(Level.FORTROLIG, "cpr"), "far@example.dk", settings=settings)
+    assert actions(verdict) == {"far@example.dk": Action.DIGITAL_POST}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("email;cpr\nfar@example.dk;12345\n", "row 2: expected"), ("- {email: x@y.dk}\n", "entry 1: expected")],
+)
+def test_a_broken_directory_is_a_config_error_that_shows_no_cpr(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    from gateway.config import ConfigError
+
+    suffix = "yaml" if content.startswith("-") else "csv"
+    (tmp_path / f"r.{suffix}").write_text(content, encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(f"routing: {{directory: r.{suffix}}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as error:
+        load_settings(tmp_path / "m.yaml")
+    assert "12345" not in str(error.value)
+
+
+def test_digital_post_label_with_a_cpr_is_refused_at_load(tmp_path: Path) -> None:
+    from gateway.config import ConfigError
+
+    (tmp_path / "m.yaml").write_text(
+        "routing: {digital_post: {label: 'Sag 140507-4312'}}\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"routing\.digital_post\.label"):
+        load_settings(tmp_path / "m.yaml")

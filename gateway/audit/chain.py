@@ -44,21 +44,21 @@ def append_locked(db: Database, records: Sequence[Record]) -> None:
         link = link_hash(prev, table, seq, values)
         rows.setdefault(table, []).append([seq, *values, prev, link])
         prev = link
-    for table, table_rows in rows.items():
-        insert_rows(db, table, table_rows)
-    db.query("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, prev))
+    statements = [insert for table, table_rows in rows.items() for insert in inserts(table, table_rows)]
+    statements.append(("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", [seq, prev]))
+    db.execute_all(statements)
 
 
-def insert_rows(db: Database, table: Table, rows: list[list[Any]]) -> None:
-    """One multi-row INSERT per table and batch: a round trip per table, not per row."""
+def inserts(table: Table, rows: list[list[Any]]) -> Iterator[tuple[str, list[Any]]]:
+    """One multi-row INSERT per table and batch, not one per row."""
     one = "(" + ", ".join("?" * (len(table.columns) + 3)) + ")"
     for start in range(0, len(rows), INSERT_BATCH):
         chunk = rows[start : start + INSERT_BATCH]
-        db.query(
+        sql = (
             f"INSERT INTO {table.name} (seq, {', '.join(table.columns)}, prev_hash, hash) "
-            f"VALUES {', '.join([one] * len(chunk))}",
-            [value for row in chunk for value in row],
+            f"VALUES {', '.join([one] * len(chunk))}"
         )
+        yield sql, [value for row in chunk for value in row]
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,11 @@ class Database:
         """Run one statement (``?`` placeholders) and return its rows."""
         raise NotImplementedError
 
+    def execute_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Run statements whose results are not needed, in order."""
+        for sql, params in statements:
+            self.query(sql, params)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """A write transaction that holds the store's write lock (serialising the chain)."""
@@ -159,6 +164,16 @@ class PostgresDatabase(Database):
             return cursor.fetchall() if cursor.description else []
         except psycopg.Error as exc:
             raise self.fail("run a statement", exc) from None
+
+    def execute_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """All in one pipeline: one round trip to the server instead of one per statement."""
+        conn = self.connect()
+        try:
+            with conn.pipeline():
+                for sql, params in statements:
+                    conn.execute(sql.replace("?", "%s"), tuple(params))
+        except psycopg.Error as exc:
+            raise self.fail("write", exc) from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -97,3 +97,17 @@ async def test_list_show_release_delete_through_the_command(
         assert ("quarantine.show", "admin1") in rows
         details = " ".join(r[0] for r in w.audit_rows("SELECT detail FROM admin_action"))
         assert "2304851190" not in details
+
+
+async def test_a_quarantine_that_cannot_store_answers_451(tmp_path: Path) -> None:
+    from gateway.routing.settings import RoutingSettings
+    from gateway.transports.quarantine import QuarantineTransport
+    from gateway.types import Action, Classification, Envelope, Level, Status, Verdict
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the quarantine folder should be", encoding="utf-8")
+    quarantine = QuarantineTransport(QuarantineStore(blocked), RoutingSettings(), Action.QUARANTINE)
+    verdict = Verdict(Classification(Level.FOELSOM, ("health",), ()), ())
+    envelope = Envelope("r9", "127.0.0.1", "a@skole.example", ("b@gmail.com",))
+    (outcome,) = await quarantine.send(envelope, ["b@gmail.com"], MESSAGE, verdict)
+    assert outcome.status is Status.DEFERRED and outcome.reply.startswith("451")

@@ -129,3 +129,12 @@ async def test_unreachable_relay_is_deferred(ca: LocalCA) -> None:
     outcomes = await transport(relay, ca.ca_file).send(ENVELOPE, ["ppr@kommune.example"], MESSAGE, VERDICT)
     assert outcomes[0].status is Status.DEFERRED
     assert outcomes[0].reply.startswith("451 4.4.1")
+
+
+async def test_a_permanent_refusal_from_the_relay_is_refused_not_retried(ca: LocalCA) -> None:
+    async with SecureRelay(ca, reply="550 5.1.1 No such mailbox") as relay:
+        outcomes = await transport(relay, ca.ca_file).send(
+            ENVELOPE, ["ppr@kommune.example"], MESSAGE, VERDICT
+        )
+    assert outcomes[0].status is Status.REFUSED
+    assert outcomes[0].reply.startswith("550 5.1.1")

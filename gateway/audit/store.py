@@ -63,10 +63,21 @@ class AuditLog:
         self.clock = clock
         self.purge_task: asyncio.Task[None] | None = None
         self.writer: asyncio.Task[None] | None = None
-        self.pending: list[tuple[Sequence[Record], asyncio.Future[None]]] = []
+        self.pending: list[tuple[Sequence[Record], asyncio.Future[None] | None]] = []
 
     async def run(self, work: Callable[[], T]) -> T:
+        """Run blocking store work on the log's thread (writes go through ``write``)."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
+
+    async def read(self, work: Callable[[], T]) -> T:
+        """Run a query once everything recorded so far is committed."""
+        await self.flush()
+        return await self.run(work)
+
+    def queue(self, records: Sequence[Record], waiter: asyncio.Future[None] | None) -> None:
+        self.pending.append((records, waiter))
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.create_task(self.commit_pending(), name="mailvagt-audit-commit")
 
     async def write(self, records: Sequence[Record]) -> None:
         """Append ``records`` durably; returns once they are committed, raises StoreError if not.
@@ -75,9 +86,7 @@ class AuditLog:
         (group commit): one disk sync serves many sessions, and each still waits for its own.
         """
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.pending.append((records, waiter))
-        if self.writer is None or self.writer.done():
-            self.writer = asyncio.create_task(self.commit_pending(), name="mailvagt-audit-commit")
+        self.queue(records, waiter)
         try:
             await waiter
         except StoreError as exc:
@@ -91,21 +100,34 @@ class AuditLog:
             try:
                 await self.run(partial(append, self.db, records))
             except StoreError as exc:
+                if any(waiter is None for _, waiter in batch):
+                    log.error("audit outcome records not written: %s", exc)
                 for _, waiter in batch:
-                    if not waiter.done():
+                    if waiter is not None and not waiter.done():
                         waiter.set_exception(StoreError(str(exc)))
             else:
                 for _, waiter in batch:
-                    if not waiter.done():
+                    if waiter is not None and not waiter.done():
                         waiter.set_result(None)
+
+    async def flush(self) -> None:
+        """Wait until every queued record is committed (or has failed)."""
+        while self.writer is not None and not self.writer.done():
+            await asyncio.shield(self.writer)
 
     async def record_decision(self, envelope: Envelope, verdict: Verdict, size: int) -> None:
         """One message record and one per recipient decision, durable before this returns."""
         await self.write(decision_records(envelope, verdict, size, self.config_version, timestamp()))
 
     async def record_outcomes(self, envelope: Envelope, outcomes: Sequence[RecipientOutcome]) -> None:
-        """Per recipient: action, status, the next hop's reply and the TLS version used."""
-        await self.write(outcome_records(envelope, outcomes, timestamp()))
+        """Per recipient: action, status, the next hop's reply and the TLS version used.
+
+        Queued for the next group commit without holding up the reply: the message has been
+        handed on already, so a failure here cannot be answered with 451 (the client would send
+        a duplicate); it is logged instead, and a crash in the few milliseconds before the commit
+        loses the outcome rows, never the decision.
+        """
+        self.queue(outcome_records(envelope, outcomes, timestamp()), None)
 
     async def record_admin_action(self, ref: str, action: str, actor: str, detail: str) -> None:
         """An admin's release or deletion of a quarantined message (or any other admin act)."""
@@ -127,8 +149,7 @@ class AuditLog:
             await asyncio.sleep(PURGE_INTERVAL)
 
     async def close(self) -> None:
-        if self.writer is not None:
-            await self.writer
+        await self.flush()
         if self.purge_task is not None:
             self.purge_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -22,7 +22,7 @@ async def test_intact_chain_verifies(
     audit: AuditLog, store_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await fill(audit)
-    result = await audit.run(lambda: verify(audit.db))
+    result = await audit.read(lambda: verify(audit.db))
     assert result.ok and result.checked == 9 and result.head_seq == 9
     assert main(["audit", "verify", "--url", store_url]) == 0
     assert "OK: 9 records" in capsys.readouterr().out
@@ -32,8 +32,8 @@ async def test_altered_row_is_the_first_broken_link(
     audit: AuditLog, store_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await fill(audit)
-    await audit.run(lambda: audit.db.query("UPDATE message SET level = 'almindelig' WHERE ref = 'T1'"))
-    result = await audit.run(lambda: verify(audit.db))
+    await audit.read(lambda: audit.db.query("UPDATE message SET level = 'almindelig' WHERE ref = 'T1'"))
+    result = await audit.read(lambda: verify(audit.db))
     assert (result.broken_seq, result.broken_table, result.checked) == (4, "message", 3)
     assert "altered" in result.problem
     assert main(["audit", "verify", "--url", store_url]) == 1
@@ -42,22 +42,22 @@ async def test_altered_row_is_the_first_broken_link(
 
 async def test_altered_decision_is_caught(audit: AuditLog) -> None:
     await fill(audit)
-    await audit.run(lambda: audit.db.query("UPDATE decision SET action = 'deliver' WHERE seq = 6"))
-    result = await audit.run(lambda: verify(audit.db))
+    await audit.read(lambda: audit.db.query("UPDATE decision SET action = 'deliver' WHERE seq = 6"))
+    result = await audit.read(lambda: verify(audit.db))
     assert (result.broken_seq, result.broken_table) == (6, "decision")
 
 
 async def test_removed_row_is_reported_missing(audit: AuditLog) -> None:
     await fill(audit)
-    await audit.run(lambda: audit.db.query("DELETE FROM decision WHERE seq = 5"))
-    result = await audit.run(lambda: verify(audit.db))
+    await audit.read(lambda: audit.db.query("DELETE FROM decision WHERE seq = 5"))
+    result = await audit.read(lambda: verify(audit.db))
     assert result.broken_seq == 5 and "missing" in result.problem
 
 
 async def test_removed_tail_is_caught_by_the_head(audit: AuditLog) -> None:
     await fill(audit)
-    await audit.run(lambda: audit.db.query("DELETE FROM decision WHERE seq = 9"))
-    result = await audit.run(lambda: verify(audit.db))
+    await audit.read(lambda: audit.db.query("DELETE FROM decision WHERE seq = 9"))
+    result = await audit.read(lambda: verify(audit.db))
     assert result.broken_seq == 9 and "ends before its head" in result.problem
 
 
@@ -75,8 +75,8 @@ async def test_rehashed_row_breaks_the_next_link(audit: AuditLog) -> None:
         forged = link_hash(row[-1], MESSAGE, 4, values)
         audit.db.query("UPDATE message SET ref = 'T1-forged', hash = ? WHERE seq = 4", (forged,))
 
-    await audit.run(forge)
-    result = await audit.run(lambda: verify(audit.db))
+    await audit.read(forge)
+    result = await audit.read(lambda: verify(audit.db))
     assert (result.broken_seq, result.broken_table) == (5, "decision")
 
 
@@ -84,7 +84,7 @@ async def test_verify_json(audit: AuditLog, store_url: str, capsys: pytest.Captu
     import json
 
     await fill(audit, 1)
-    await audit.run(lambda: audit.db.query("UPDATE decision SET rule = 'x' WHERE seq = 3"))
+    await audit.read(lambda: audit.db.query("UPDATE decision SET rule = 'x' WHERE seq = 3"))
     assert main(["audit", "verify", "--url", store_url, "--json"]) == 1
     result = json.loads(capsys.readouterr().out)
     assert result["ok"] is False and result["broken_seq"] == 3 and result["checked"] == 2

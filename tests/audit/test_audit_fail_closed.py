@@ -16,6 +16,7 @@ from gateway.audit.database import StoreError
 from gateway.audit.queries import Criteria, search
 from gateway.audit.settings import AuditSettings
 from gateway.audit.store import AuditLog, open_audit
+from gateway.types import Action, RecipientOutcome, Status
 
 from .postgres_server import PostgresServer
 from .samples import envelope, sensitive_verdict
@@ -64,7 +65,7 @@ async def test_locked_store_refuses_without_blocking_the_loop(
     assert "0308194797" not in str(raised.value) and "2901196632" not in str(raised.value)
     assert "audit record not written" in caplog.text
     await audit.record_decision(env, sensitive_verdict(env), 1)  # the lock is gone: writes again
-    assert len(await audit.run(lambda: search(audit.db, Criteria(ref="LOCKED")))) == 1
+    assert len(await audit.read(lambda: search(audit.db, Criteria(ref="LOCKED")))) == 1
 
 
 async def test_sqlite_path_that_cannot_be_created_fails_at_open(tmp_path: Path) -> None:
@@ -89,7 +90,9 @@ async def test_stopped_postgres_refuses_then_recovers(postgres: PostgresServer) 
     finally:
         postgres.start()
     await audit.record_decision(env, sensitive_verdict(env), 1)  # reconnects to the restarted server
-    assert [m["ref"] for m in await audit.run(lambda: search(audit.db, Criteria(ref="PGDOWN")))] == ["PGDOWN"]
+    assert [m["ref"] for m in await audit.read(lambda: search(audit.db, Criteria(ref="PGDOWN")))] == [
+        "PGDOWN"
+    ]
     await audit.close()
 
 
@@ -99,3 +102,18 @@ async def test_password_is_not_in_the_error(postgres: PostgresServer) -> None:
         await open_audit(AuditSettings(url=url, auto_purge=False, connect_timeout=1.0))
     assert "hemmeligt-kodeord" not in str(raised.value)
     assert "postgresql://mailvagt@/nosuchdb" in str(raised.value)
+
+
+async def test_outcomes_after_delivery_are_logged_not_raised_when_the_store_fails(
+    audit: AuditLog, store_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The message is already handed on: a 451 now would only make the client send a duplicate."""
+    env = envelope("AFTER")
+    await audit.record_decision(env, sensitive_verdict(env), 1)
+    outcome = RecipientOutcome("ppr@kommune.example", Action.SIKKER_MAIL, Status.DELIVERED, "250 Ok")
+    with write_lock_held(store_url):
+        await audit.record_outcomes(env, [outcome])  # returns at once, does not raise
+        await audit.flush()
+    assert "audit outcome records not written" in caplog.text
+    [found] = await audit.read(lambda: search(audit.db, Criteria(ref="AFTER")))
+    assert found["outcomes"] == [] and len(found["decisions"]) == 2

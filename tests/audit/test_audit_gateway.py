@@ -45,7 +45,7 @@ def test_gateway_answers_451_while_postgres_is_down_and_delivers_after(
         code, text = send(gateway)
         assert code == 250 and len(sink.messages) == 1
         ref = text.split()[-1]
-        [found] = gateway.thread.call(gateway.audit.run(lambda: search(gateway.audit.db, Criteria(ref=ref))))
+        [found] = gateway.thread.call(gateway.audit.read(lambda: search(gateway.audit.db, Criteria(ref=ref))))
         assert [(o["recipient"], o["status"]) for o in found["outcomes"]] == [
             ("ppr@kommune.example", "delivered")
         ]

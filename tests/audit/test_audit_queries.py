@@ -45,7 +45,7 @@ async def filled(audit: AuditLog) -> str:
 
 
 async def refs(audit: AuditLog, criteria: Criteria) -> list[str]:
-    return [m["ref"] for m in await audit.run(lambda: search(audit.db, criteria))]
+    return [m["ref"] for m in await audit.read(lambda: search(audit.db, criteria))]
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ async def test_cli_search_by_cpr_finds_where_the_data_went_and_logs_the_access(
     found = json.loads(capsys.readouterr().out)
     assert [m["ref"] for m in found] == ["Q1", "Q3"]
     assert [d["recipient"] for d in found[1]["decisions"]] == ["far@outlook.dk"]
-    [access] = await audit.run(lambda: access_log(audit.db))
+    [access] = await audit.read(lambda: access_log(audit.db))
     assert access["actor"] == "dpo" and access["command"] == "search" and access["result_count"] == 2
     assert json.loads(access["criteria"]) == {"fingerprint": fingerprint(CPR_A, KEY)}
     assert CPR_A not in json.dumps(access)
@@ -118,14 +118,14 @@ async def test_cli_rejects_a_malformed_cpr_without_echoing_it(
 async def test_stats(
     filled: str, audit: AuditLog, store_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    counts = await audit.run(lambda: stats(audit.db))
+    counts = await audit.read(lambda: stats(audit.db))
     assert counts["messages"] == 3
     assert counts["per_day"] == {filled[:10]: 3}
     assert counts["per_level"] == {"foelsom": 1, "almindelig": 1, "fortrolig": 1}
     assert counts["per_category"] == {"cpr": 2, "health": 1}
     assert counts["per_action"] == {"sikker_mail": 1, "quarantine": 1, "deliver": 1, "reject": 1}
     assert counts["top_blocked_senders"] == {"laerer@skole.example": 2}
-    assert (await audit.run(lambda: stats(audit.db, since=filled)))["messages"] == 1
+    assert (await audit.read(lambda: stats(audit.db, since=filled)))["messages"] == 1
     assert main(["audit", "stats", "--url", store_url, "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {"group": "top_blocked_senders", "key": "laerer@skole.example", "count": "2"} in rows
@@ -137,7 +137,7 @@ async def test_stats(
 
 async def test_breach_report_facts(filled: str, audit: AuditLog) -> None:
     await audit.record_admin_action("Q1", "delete", "admin@skole.example", "slettet fra karantæne")
-    facts = await audit.run(lambda: breach_facts(audit.db, ["Q1", "Q3", "NOPE"]))
+    facts = await audit.read(lambda: breach_facts(audit.db, ["Q1", "Q3", "NOPE"]))
     assert facts["messages"] == 2 and facts["missing_refs"] == ["NOPE"]
     assert facts["distinct_cpr_fingerprints"] == 2  # CPR_A is in both messages: one person
     assert facts["categories"] == {"cpr": 2, "health": 1}

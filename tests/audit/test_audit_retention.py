@@ -24,7 +24,7 @@ async def write(audit: AuditLog, *refs: str) -> None:
 
 
 async def refs(audit: AuditLog) -> list[str]:
-    return [m["ref"] for m in await audit.run(lambda: search(audit.db, Criteria()))]
+    return [m["ref"] for m in await audit.read(lambda: search(audit.db, Criteria()))]
 
 
 async def test_purge_removes_only_old_records_and_chain_verifies(audit: AuditLog) -> None:
@@ -32,13 +32,13 @@ async def test_purge_removes_only_old_records_and_chain_verifies(audit: AuditLog
     between = datetime.now(UTC)
     await write(audit, "NEW1")
     later = between + timedelta(days=183)
-    result = await audit.run(lambda: purge(audit.db, 183, "test", later))
+    result = await audit.read(lambda: purge(audit.db, 183, "test", later))
     assert result.removed == 6 and result.anchor_seq == 6
     assert await refs(audit) == ["NEW1"]
-    check = await audit.run(lambda: verify(audit.db))
+    check = await audit.read(lambda: verify(audit.db))
     assert check.ok and check.anchor_seq == 6 and check.checked == 4  # NEW1 (3 links) + the purge record
     await write(audit, "NEW2")
-    assert (await audit.run(lambda: verify(audit.db))).ok
+    assert (await audit.read(lambda: verify(audit.db))).ok
 
 
 async def test_nothing_young_enough_is_purged(audit: AuditLog) -> None:
@@ -51,9 +51,9 @@ async def test_forged_anchor_is_caught(audit: AuditLog) -> None:
     await write(audit, "OLD")
     between = datetime.now(UTC)
     await write(audit, "NEW")
-    await audit.run(lambda: purge(audit.db, 1, "test", between + timedelta(days=1)))
-    await audit.run(lambda: audit.db.query("UPDATE chain_anchor SET seq = 4, hash = hash WHERE id = 1"))
-    result = await audit.run(lambda: verify(audit.db))
+    await audit.read(lambda: purge(audit.db, 1, "test", between + timedelta(days=1)))
+    await audit.read(lambda: audit.db.query("UPDATE chain_anchor SET seq = 4, hash = hash WHERE id = 1"))
+    result = await audit.read(lambda: verify(audit.db))
     assert result.broken_table == "chain_anchor"
 
 
@@ -69,7 +69,7 @@ async def test_daily_purge_runs_on_open(settings: AuditSettings) -> None:
                 break
             await asyncio.sleep(0.05)
         assert await refs(audit) == []
-        actions = await audit.run(lambda: audit.db.query("SELECT action, actor FROM admin_action"))
+        actions = await audit.read(lambda: audit.db.query("SELECT action, actor FROM admin_action"))
         assert actions == [("purge", "mailvagt")]
     finally:
         await audit.close()

@@ -17,7 +17,7 @@ from .samples import CPR_A, CPR_B, KEY, envelope, ordinary_verdict, sensitive_ve
 
 
 async def history(audit: AuditLog, ref: str) -> dict[str, object]:
-    [found] = await audit.run(lambda: search(audit.db, Criteria(ref=ref)))
+    [found] = await audit.read(lambda: search(audit.db, Criteria(ref=ref)))
     return found
 
 
@@ -115,9 +115,9 @@ async def test_concurrent_writers_keep_one_intact_chain(audit: AuditLog, setting
         await asyncio.gather(*writes)
     finally:
         await second.close()
-    result = await audit.run(lambda: verify(audit.db))
+    result = await audit.read(lambda: verify(audit.db))
     assert result.ok and result.checked == 20 * 3
-    found = await audit.run(lambda: search(audit.db, Criteria()))
+    found = await audit.read(lambda: search(audit.db, Criteria()))
     assert sorted(m["ref"] for m in found) == sorted(f"C{i}" for i in range(20))
 
 
@@ -128,7 +128,7 @@ async def test_reopening_keeps_records_and_schema(settings: AuditSettings) -> No
     await first.close()
     second = await open_audit(settings, "cfg-1")
     try:
-        assert await second.run(lambda: second.db.query("SELECT MAX(version) FROM schema_version")) == [(1,)]
+        assert await second.read(lambda: second.db.query("SELECT MAX(version) FROM schema_version")) == [(1,)]
         assert (await history(second, "KEEP"))["size"] == 5
     finally:
         await second.close()
@@ -137,8 +137,8 @@ async def test_reopening_keeps_records_and_schema(settings: AuditSettings) -> No
 async def test_sqlite_store_is_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
     audit = await open_audit(AuditSettings(url=f"sqlite:///{tmp_path}/new/audit.sqlite3", auto_purge=False))
     try:
-        assert await audit.run(lambda: audit.db.query("PRAGMA journal_mode")) == [("wal",)]
-        assert await audit.run(lambda: audit.db.query("PRAGMA synchronous")) == [(2,)]  # FULL
+        assert await audit.read(lambda: audit.db.query("PRAGMA journal_mode")) == [("wal",)]
+        assert await audit.read(lambda: audit.db.query("PRAGMA synchronous")) == [(2,)]  # FULL
     finally:
         await audit.close()
     assert (tmp_path / "new" / "audit.sqlite3").exists()  # folder and file created on first start

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from email.message import EmailMessage
 
 from .build import attach, digits, extract, message, reasons, text_at
@@ -133,3 +134,12 @@ def test_quoted_reply_and_inline_forward_are_body_text() -> None:
     )
     body = text_at(extract(msg), "body")
     assert "010203-4455" in body and "2512094455" in body
+
+
+def test_hostile_html_is_read_in_linear_time() -> None:
+    msg = message()
+    msg.set_content("<a " * 300_000 + "<p>" + "<" * 300_000 + f" Elev {CPR}", subtype="html")
+    started = time.monotonic()
+    result = extract(msg)
+    assert time.monotonic() - started < 5.0
+    assert CPR in digits(text_at(result, "body"))

@@ -102,6 +102,7 @@ class SikkerMailSettings(BaseModel):
     relay_port: int = Field(default=25, ge=1, le=65535)
     tls_server_name: str | None = Field(default=None, description="name checked in the certificate")
     routes: dict[str, SikkerMailRoute] = Field(default_factory=dict, description="domain -> its own host")
+    dns_servers: tuple[str, ...] = Field(default=(), description="HOST or HOST:PORT; empty = the system's")
     ca_file: ConfigPath | None = None
     min_tls: Literal["1.2", "1.3"] = "1.2"
     timeout: PositiveFloat = 30.0

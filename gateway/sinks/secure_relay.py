@@ -68,13 +68,14 @@ class SecureRelay:
         tls_max: str | None = None,
         cert_host: str = "relay.kommune.example",
         host: str = "127.0.0.1",
+        port: int = 0,
         reply: str = "250 2.0.0 Queued",
     ) -> None:
         if starttls and ca is None:
             raise ValueError("a relay with STARTTLS needs a LocalCA for its certificate")
         self.ca = ca
         self.host = host
-        self.port = 0
+        self.port = port
         self.handler = RecordingHandler(reply=reply)
         self.context = server_context(ca, cert_host, tls_max) if starttls and ca is not None else None
         self.server: asyncio.Server | None = None
@@ -99,7 +100,7 @@ class SecureRelay:
 
     async def start(self) -> SecureRelay:
         loop = asyncio.get_running_loop()
-        self.server = await loop.create_server(self.protocol, self.host, 0)
+        self.server = await loop.create_server(self.protocol, self.host, self.port)
         self.port = self.server.sockets[0].getsockname()[1]
         return self
 

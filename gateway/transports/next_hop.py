@@ -23,6 +23,7 @@ from gateway.types import Action, Envelope, RecipientOutcome, Status, Verdict
 
 log = logging.getLogger(__name__)
 
+WRITE_CHUNK = 256 * 1024
 IDLE_LIMIT = 30.0  # seconds a pooled connection may sit unused before it is closed
 UNREACHABLE = "451 4.4.1 Next hop unreachable"
 TIMED_OUT = "451 4.4.2 Next hop timed out"
@@ -274,7 +275,12 @@ async def send_data(client: aiosmtplib.SMTP, message: bytes, timeout: float) -> 
     if start.code != aiosmtplib.SMTPStatus.start_input:
         raise aiosmtplib.SMTPDataError(start.code, start.message)
     for piece in dot_stuff(message):
-        protocol.write(piece)
+        view = memoryview(piece)
+        for offset in range(0, len(view), WRITE_CHUNK):
+            # Python 3.11's transport buffer is a bytearray trimmed from the front after each
+            # send: a 20 MB write costs O(n^2) copying. Small writes with flow control do not.
+            protocol.write(view[offset : offset + WRITE_CHUNK])  # type: ignore[arg-type]
+            await protocol._drain_helper()
     response = await protocol.read_response(timeout=timeout)
     if response.code != aiosmtplib.SMTPStatus.completed:
         raise aiosmtplib.SMTPDataError(response.code, response.message)

@@ -21,6 +21,7 @@ import aiosmtplib
 from gateway.routing.recipients import domain_of
 from gateway.routing.settings import SikkerMailRoute, SikkerMailSettings
 from gateway.transports.base import Transport
+from gateway.transports.mx import LookupFailed, mx_routes
 from gateway.types import Action, Envelope, RecipientOutcome, Status, Verdict
 
 log = logging.getLogger(__name__)
@@ -94,29 +95,48 @@ class SikkerMailTransport(Transport):
         context.verify_mode = ssl.CERT_REQUIRED
         return context
 
-    def route_for(self, recipient: str) -> SikkerMailRoute:
-        """The domain's own route, else the relay, else the recipient domain's host itself."""
+    async def routes_for(self, domain: str) -> list[SikkerMailRoute]:
+        """The domain's own route, else the relay, else the domain's MX hosts (best first)."""
         s = self.settings
-        domain = domain_of(recipient)
         if domain in s.routes:
-            return s.routes[domain]
+            return [s.routes[domain]]
         if s.relay_host:
-            return SikkerMailRoute(host=s.relay_host, port=s.relay_port, tls_name=s.tls_server_name)
-        return SikkerMailRoute(host=domain, port=s.relay_port)
-
-    def destinations(self, recipients: Sequence[str]) -> dict[SikkerMailRoute, list[str]]:
-        groups: dict[SikkerMailRoute, list[str]] = {}
-        for recipient in recipients:
-            groups.setdefault(self.route_for(recipient), []).append(recipient)
-        return groups
+            return [SikkerMailRoute(host=s.relay_host, port=s.relay_port, tls_name=s.tls_server_name)]
+        return await mx_routes(domain, s)
 
     async def send(
         self, envelope: Envelope, recipients: Sequence[str], message: bytes, verdict: Verdict
     ) -> list[RecipientOutcome]:
+        domains: dict[str, list[str]] = {}
+        for recipient in recipients:
+            domains.setdefault(domain_of(recipient), []).append(recipient)
         outcomes: list[RecipientOutcome] = []
-        for route, group in self.destinations(recipients).items():
-            outcomes.extend(await self.send_to(route, envelope, group, message))
+        for domain, group in domains.items():
+            outcomes.extend(await self.send_to_domain(domain, envelope, group, message))
         return await self.with_bounce_clock(outcomes, verdict.message_id or body_digest(message))
+
+    async def send_to_domain(
+        self, domain: str, envelope: Envelope, recipients: Sequence[str], message: bytes
+    ) -> list[RecipientOutcome]:
+        """Try each route in turn while the answer is temporary; never fall back to plaintext."""
+        try:
+            routes = await self.routes_for(domain)
+        except LookupFailed as failed:
+            log.warning("ref=%s sikker_mail: %s", envelope.ref, failed.why)
+            if failed.permanent:
+                return [
+                    self.outcome(r, Status.REFUSED, f"550 5.1.2 Sikker Mail: {failed.why}")
+                    for r in recipients
+                ]
+            return [
+                self.outcome(r, Status.DEFERRED, f"451 4.4.3 Sikker Mail: {failed.why}") for r in recipients
+            ]
+        outcomes: list[RecipientOutcome] = []
+        for route in routes:
+            outcomes = await self.send_to(route, envelope, recipients, message)
+            if any(o.status is not Status.DEFERRED for o in outcomes):
+                break
+        return outcomes
 
     async def send_to(
         self, route: SikkerMailRoute, envelope: Envelope, recipients: Sequence[str], message: bytes

@@ -9,7 +9,7 @@ With --relay it also measures what the relay does with each store: the real Gate
 process, scan noop) driven by Postfix's smtp-source into smtp-sink, as bench/relay.py does, once
 with the audit left out and once per store, so the ratio is the audit's whole cost.
 
-Usage: python bench/audit_write.py [--messages N] [--sessions S] [--pg-url URL] [--relay]
+Usage: python bench/audit_write.py [--messages N] [--sessions S] [--pg-url URL] [--relay [--rounds R]]
 Without --pg-url a throwaway PostgreSQL cluster is started (Debian's postgresql, as in the tests).
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import statistics
 import sys
 import tempfile
 import threading
@@ -128,8 +129,7 @@ def relay_rate(
             "scan": {"mode": "noop", "workers": 1},
         }
     )
-    dump = work / name.replace(" ", "-")
-    dump.mkdir()
+    dump = Path(tempfile.mkdtemp(prefix=name.replace(" ", "-"), dir=work))
     dump.chmod(0o777)  # smtp-sink runs as nobody and writes here
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -173,13 +173,22 @@ def relay_comparison(args: Any, pg_url: str) -> None:
             ),
             ("PostgreSQL", lambda: open_audit(AuditSettings(url=pg_url, auto_purge=False))),
         ]
-        rates = {name: relay_rate(relay, Path(tmpfs), name, opener, args) for name, opener in setups}
+        # Interleaved rounds: on a shared machine the load drifts; each round compares like with like.
+        rounds = [
+            {name: relay_rate(relay, Path(tmpfs), name, opener, args) for name, opener in setups}
+            for _ in range(args.rounds)
+        ]
     print(
-        f"relay (1 process, scan noop, ~10 KB messages, {args.sessions} sessions, smtp-source -> smtp-sink):"
+        f"relay (1 process, scan noop, ~10 KB messages, {args.sessions} sessions, smtp-source -> smtp-sink), "
+        f"median of {args.rounds} interleaved rounds:"
     )
-    baseline = rates["no audit"]
-    for name, rate in rates.items():
-        print(f"  {name:<13} {rate:8.1f} msg/s   {rate / baseline:5.2f} of the relay without audit")
+    for name, _ in setups:
+        rate = statistics.median(r[name] for r in rounds)
+        ratios = [r[name] / r["no audit"] for r in rounds]
+        print(
+            f"  {name:<13} {rate:8.1f} msg/s   {statistics.median(ratios):5.2f} of the relay without audit "
+            f"(rounds: {' '.join(f'{x:.2f}' for x in ratios)})"
+        )
 
 
 async def none() -> AuditSink:
@@ -192,6 +201,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--pg-url", help="an existing PostgreSQL database to write into")
     parser.add_argument("--relay", action="store_true", help="also measure the relay with each store")
+    parser.add_argument("--rounds", type=int, default=3, help="relay rounds (interleaved)")
     args = parser.parse_args()
     # As the gateway process does (gateway/server.py): hand the GIL to the audit thread quickly.
     sys.setswitchinterval(0.0005)

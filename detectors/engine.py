@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
@@ -21,6 +20,7 @@ from detectors import cpr, windows
 from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.lexicon import Lexicon, load_lexicon
+from detectors.nlp import LANGUAGE, build_nlp
 from detectors.person import PersonCues
 from detectors.settings import DetectorSettings
 from detectors.terms import (
@@ -31,30 +31,6 @@ from detectors.terms import (
     lower_same_length,
 )
 from gateway.types import Finding, TextPart
-
-LANGUAGE = "da"
-
-
-def build_nlp(model: str | None) -> Language:
-    """The configured trained pipeline when installed, else blank Danish with the lookup lemmatizer."""
-    if model and spacy.util.is_package(model):
-        return spacy.load(model, disable=["ner", "parser"])
-    nlp = spacy.blank(LANGUAGE)
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp
-
-
-def vocabulary(nlp: Language) -> Container[str]:
-    """Every word form the lookup table knows (used to tell names from ordinary words)."""
-    lemmatizer: Any = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
-    if lemmatizer is not None and lemmatizer.lookups.has_table("lemma_lookup"):
-        table: Container[str] = lemmatizer.lookups.get_table("lemma_lookup")
-        return table
-    from spacy.lookups import load_lookups
-
-    fallback: Container[str] = load_lookups(LANGUAGE, ["lemma_lookup"]).get_table("lemma_lookup")
-    return fallback
 
 
 class PreloadedSpacyNlpEngine(SpacyNlpEngine):
@@ -110,13 +86,13 @@ class Detector:
         self.settings = settings
         self.key, self.development_key = cpr.effective_hash_key(settings)
         self.lexicon: Lexicon = load_lexicon(settings.terms_dir, settings.terms.tiers)
-        nlp = build_nlp(settings.spacy_model)
+        nlp, known_words = build_nlp(settings.spacy_model, self.lemmas_of_interest())
         lists = self.lexicon.lists
         person = self.person = PersonCues(
             words=CueSet.of(self.lexicon.person_words),
             phrases=self.lexicon.person_phrases,
             not_names=self.lexicon.not_names,
-            vocabulary=vocabulary(nlp),
+            vocabulary=known_words,
         )
         scorer = ContextScorer(self.lexicon, person, settings.terms)
         grade_words = {t.spelling.lstrip("*") for t in lists["grades"].terms} if "grades" in lists else set()
@@ -134,6 +110,15 @@ class Detector:
             supported_languages=[LANGUAGE],
             context_aware_enhancer=RecognizerContext(),
         )
+
+    def lemmas_of_interest(self) -> set[str]:
+        """Every word a recognizer compares a lemma with: terms, context and person words, CPR cues."""
+        lex = self.lexicon
+        words = {t.text for tl in lex.lists.values() for t in tl.terms}
+        for tl in lex.lists.values():
+            words |= tl.positive | tl.negative
+        words |= lex.person_words | lex.generic_words | cpr.POSITIVE_CUES.exact | cpr.NEGATIVE_CUES.exact
+        return {w.strip("*") for w in words if " " not in w}
 
     def candidate_spans(self, text: str) -> tuple[list[tuple[int, int, int]], bool]:
         """Cheap pass over the whole text: (start, end, margin) of every span worth analysing,

@@ -42,7 +42,7 @@ class CprSettings(BaseModel):
     min_score: float = Field(default=0.5, ge=0, le=1, description="below this a number is not a CPR")
     context_before: PositiveInt = Field(default=6, description="tokens before the number")
     context_after: PositiveInt = Field(default=3, description="tokens after the number")
-    window_chars: PositiveInt = Field(default=80, description="text analysed around a candidate")
+    window_chars: PositiveInt = Field(default=60, description="text analysed around a candidate")
 
 
 class TermScoring(BaseModel):
@@ -61,11 +61,11 @@ class TermScoring(BaseModel):
     )
     negative_factor: NonNegativeFloat = Field(default=0.3, description="factor near a category's negatives")
     positive_bonus: NonNegativeFloat = Field(default=0.15, description="added near a category's positives")
-    person_tokens: PositiveInt = Field(default=20, description="tokens each side searched for a person")
-    context_tokens: PositiveInt = Field(default=25, description="tokens each side searched for context")
-    window_chars: PositiveInt = Field(default=160, description="text analysed around a candidate")
+    person_tokens: PositiveInt = Field(default=16, description="tokens each side searched for a person")
+    context_tokens: PositiveInt = Field(default=16, description="tokens each side searched for context")
+    window_chars: PositiveInt = Field(default=120, description="text analysed around a candidate")
     max_hits_per_term: PositiveInt = Field(
-        default=3, description="occurrences of one term per part analysed in depth"
+        default=2, description="occurrences of one term per part analysed in depth"
     )
 
 

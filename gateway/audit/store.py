@@ -1,9 +1,10 @@
 """Audit store: decisions, outcomes and admin actions from the handler -> durable chained records.
 
-``AuditLog`` implements gateway.types.AuditSink. Every write is one transaction, committed to
-disk before the coroutine returns; the blocking database work runs on the log's own thread, so
-the event loop never waits on it. A write that cannot be made raises StoreError: the handler
-answers 451 and hands nothing on (fail closed).
+``AuditLog`` implements gateway.types.AuditSink. A decision (and an admin action) is committed
+to disk before its coroutine returns; a decision that cannot be written raises StoreError, so
+the handler answers 451 and hands nothing on (fail closed). Outcomes, recorded after hand-off,
+ride the next commit without holding up the reply. Writes arriving together share one commit;
+the blocking database work runs on the log's own thread, so the event loop never waits on it.
 """
 
 from __future__ import annotations

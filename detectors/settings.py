@@ -54,7 +54,8 @@ class TermScoring(BaseModel):
     person_bonus: NonNegativeFloat = Field(default=0.3, description="added when a person is near")
     without_person: NonNegativeFloat = Field(default=0.35, description="factor when no person is near")
     person_in_message: NonNegativeFloat = Field(
-        default=0.75, description="factor instead, when the subject names a person or the mail has a CPR"
+        default=1.0,
+        description="share of the person bonus when the subject names someone or the mail has a CPR",
     )
     generic_factor: NonNegativeFloat = Field(
         default=0.3, description="factor near newsletter/policy/fiction words"

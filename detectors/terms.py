@@ -92,8 +92,9 @@ class ContextScorer:
             score += conf.person_bonus
             reasons.append(f"{person} +{conf.person_bonus:.2f}")
         elif message_person:
-            score *= conf.person_in_message
-            reasons.append(f"{message_person} elsewhere in the mail x{conf.person_in_message:.2f}")
+            bonus = conf.person_bonus * conf.person_in_message
+            score += bonus
+            reasons.append(f"{message_person} elsewhere in the mail +{bonus:.2f}")
         else:
             score *= conf.without_person
             reasons.append(f"no person near x{conf.without_person:.2f}")

@@ -21,7 +21,7 @@ from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.lexicon import Lexicon, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp
-from detectors.person import PersonCues
+from detectors.person import PersonCues, subject_names
 from detectors.settings import DetectorSettings
 from detectors.terms import (
     GENERIC_SUBJECT,
@@ -198,7 +198,7 @@ class Detector:
             cue = generic.find(lowered, " ".join(lowered))
             if cue:
                 context.append(f"{GENERIC_SUBJECT}{cue}")
-            if any(self.person.is_name(w) for w in words):
+            if subject_names(self.person, part.text):
                 context.append(f"{PERSON_IN_MESSAGE}name in subject")
         if has_cpr:
             context.append(f"{PERSON_IN_MESSAGE}CPR")

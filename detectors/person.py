@@ -16,6 +16,7 @@ CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
 INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
 GREETINGS = frozenset(["fra", "cc", "mvh", "kh", "vh", "hilsen", "hilsner", "venlig", "sendt"])
 """A name right after these (same line, or the line after a closing) signs or quotes the mail."""
+PLACE_WORDS = frozenset(["i", "på", "fra", "til", "ved", "hos", "om", "af"])
 CLOSINGS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "vh.", "mvh."])
 
 
@@ -75,6 +76,21 @@ class PersonCues:
             if phrase in joined:
                 return f"person phrase '{phrase}'"
         return None
+
+
+def subject_names(cues: PersonCues, subject: str) -> list[str]:
+    """Names in a subject line ("Freja 3.A - handleplan"); not places or bodies ("i Østjysk Lærerkreds")."""
+    words = [w.strip(".,:;()!?-") for w in subject.split()]
+    names = []
+    for i, word in enumerate(words):
+        before = words[i - 1].lower() if i else ""
+        if not cues.is_name(word) or before in PLACE_WORDS:
+            continue
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if following[:1].isupper() and not cues.is_name(following):
+            continue  # "Østervang Skole", "Kragh Byg"
+        names.append(word)
+    return names
 
 
 def _limits(texts: list[str], first: int, last: int) -> tuple[int, int]:

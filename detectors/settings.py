@@ -54,7 +54,7 @@ class TermScoring(BaseModel):
     person_bonus: NonNegativeFloat = Field(default=0.3, description="added when a person is near")
     without_person: NonNegativeFloat = Field(default=0.35, description="factor when no person is near")
     person_in_message: NonNegativeFloat = Field(
-        default=1.0,
+        default=0.75,
         description="share of the person bonus when the subject names someone or the mail has a CPR",
     )
     generic_factor: NonNegativeFloat = Field(

@@ -43,7 +43,7 @@ SIMPLE_ADDRESS = re.compile(rf"\s*<({ATOM}(?:\.{ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-
 Lines = list[str]
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Command = Callable[[str | None], Awaitable[None]]
-DATA_READ_LIMIT = 4 * 1024 * 1024  # stream buffer while reading DATA (commands keep aiosmtpd's line limit)
+DATA_READ_LIMIT = 128 * 1024  # stream buffer while reading DATA (commands keep aiosmtpd's line limit)
 
 BOUNCE_SUBJECT = "Ikke leveret / Undelivered Mail Returned to Sender"
 BOUNCE_TEXT = """Din e-mail kunne ikke leveres til en eller flere modtagere.

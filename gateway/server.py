@@ -210,7 +210,9 @@ def load(path: str, overrides: Overrides) -> Settings:
     return overrides.apply(load_settings(path))
 
 
-async def run_process(path: str, overrides: Overrides, settings: Settings) -> int:
+async def run_process(
+    path: str, overrides: Overrides, settings: Settings, scan_function: ScanFunction = scan_message
+) -> int:
     """Run one gateway process until SIGTERM/SIGINT; SIGHUP reloads the file (a bad file keeps the old)."""
     # The audit store works on its own thread; with a busy event loop holding the GIL it would
     # wait up to the default 5 ms switch interval per write, twice per message.
@@ -219,7 +221,7 @@ async def run_process(path: str, overrides: Overrides, settings: Settings) -> in
     stop = asyncio.Event()
     tasks: set[asyncio.Task[None]] = set()
     audit = await open_configured_audit(settings)
-    gateway = Gateway(settings, audit)
+    gateway = Gateway(settings, audit, scan_function)
     await gateway.start()
 
     def reload() -> None:

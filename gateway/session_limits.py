@@ -64,8 +64,18 @@ class ReceivedData:
 
 def unstuff(data: bytes) -> bytes:
     """Undo SMTP dot-stuffing (RFC 5321 4.5.2): a line's leading period is removed."""
-    data = data.replace(b"\r\n.", b"\r\n")
+    if b"\r\n." in data:
+        data = data.replace(b"\r\n.", b"\r\n")
     return data[1:] if data.startswith(b".") else data
+
+
+def locate_end(tail: bytes, chunk: bytes) -> int:
+    """Where the end-of-data line starts in ``tail + chunk`` (-1: not there), without joining them."""
+    found = (tail + chunk[: len(DATA_END) - 1]).find(DATA_END)
+    if found >= 0:
+        return found
+    inside = chunk.find(DATA_END)
+    return inside + len(tail) if inside >= 0 else -1
 
 
 def rate_ok(size: int, elapsed: float, limits: LimitsSettings) -> bool:
@@ -97,8 +107,7 @@ async def read_data(reader: asyncio.StreamReader, limits: LimitsSettings) -> Rec
             raise DataTimeout from None
         if not chunk:
             raise ConnectionResetError("client closed the connection during DATA")
-        window = tail + chunk
-        found = window.find(DATA_END)
+        found = locate_end(tail, chunk)
         if found >= 0:
             end = found + 2 - len(tail)  # keep the last line's CRLF
             rest = chunk[found + len(DATA_END) - len(tail) :]
@@ -113,10 +122,12 @@ async def read_data(reader: asyncio.StreamReader, limits: LimitsSettings) -> Rec
             chunks.append(chunk)
         if size > limits.max_message_bytes + len(DATA_END):
             too_big, chunks = True, chunks[-1:]
-        tail = window[-4:]
+        tail = chunk[-4:] if len(chunk) >= 4 else (tail + chunk)[-4:]
         if not rate_ok(size, loop.time() - started, limits):
             raise DataTooSlow
     if too_big or size > limits.max_message_bytes:
         return ReceivedData(b"", size, too_big=True)
-    content = b"".join(chunks)
-    return ReceivedData(unstuff(content[: len(content) - trim]), size, too_big=False)
+    content = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if trim:
+        content = content[: len(content) - trim]
+    return ReceivedData(unstuff(content), size, too_big=False)

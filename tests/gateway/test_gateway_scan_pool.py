@@ -1,0 +1,141 @@
+"""The scan stage off the event loop: deadline -> 451, and big messages do not stall small ones."""
+
+from __future__ import annotations
+
+import shutil
+import smtplib
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.gateway.conftest import StartGateway
+from tests.gateway.harness import Sink, sample_message, unused_port
+from tests.gateway.processes import ROOT, Process, base_config, children, peak_rss_kib, write_config
+from tests.gateway.scan_functions import sleepy
+from tests.gateway.test_gateway_limits import command, read_reply
+
+MB = 1024 * 1024
+
+
+def test_scan_past_its_deadline_is_451_and_the_pool_recovers(sink: Sink, start_gateway: StartGateway) -> None:
+    gateway = start_gateway(
+        sink.port, scan_function=sleepy, scan={"mode": "full", "workers": 1, "deadline": 1.5}
+    )
+    with gateway.client() as client:
+        client.sendmail(
+            "a@skole.example", ["b@example.dk"], sample_message(subject="warm-up")
+        )  # workers started
+        client.ehlo()
+        client.mail("a@skole.example")
+        client.rcpt("b@example.dk")
+        started = time.monotonic()
+        code, text = client.data(sample_message(subject="slow"))
+        assert code == 451 and text.startswith(b"4.3.0") and b"(ref " in text
+        assert time.monotonic() - started < 4
+        client.sendmail("a@skole.example", ["b@example.dk"], sample_message(subject="after"))
+    assert [m.data.count(b"Subject: slow") for m in sink.messages] == [0, 0]
+
+
+@pytest.fixture
+def shm() -> Iterator[Path]:
+    folder = Path(
+        tempfile.mkdtemp(prefix="mailvagt-test-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None)
+    )
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def big_message() -> bytes:
+    line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo" * 2 + b"\r\n"  # base64-like lines
+    body = line * (20 * MB // len(line))
+    return sample_message(subject="Stor fil", body="") + body
+
+
+def test_ten_20_mb_messages_do_not_stall_a_small_one(tmp_path: Path, shm: Path) -> None:
+    sink_port, port = unused_port(), unused_port()
+    # Postfix's smtp-sink (C) as the next hop: the test measures the gateway, not a slow sink.
+    dump = shm / "dump"
+    dump.mkdir()
+    for folder in (shm, dump):
+        folder.chmod(0o777)  # smtp-sink runs as nobody
+    receiver = subprocess.Popen(
+        ["smtp-sink", "-u", "nobody", f"127.0.0.1:{sink_port}", "64"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    config = write_config(
+        tmp_path / "c.yaml",
+        base_config(tmp_path).replace("scan: {mode: noop}", "scan: {mode: full, workers: 2}")
+        + f"next_hop: {{port: {sink_port}}}\nserver: {{listen: {{port: {port}}}, processes: 1}}\n",
+    )
+    gateway = Process(["-c", "pass"], tmp_path / "unused.log")  # replaced below: the gateway with a test scan
+    gateway.close()
+    gateway.output = (tmp_path / "gw.log").open("wb")
+    gateway.log = tmp_path / "gw.log"
+    gateway.process = subprocess.Popen(
+        [sys.executable, "-m", "tests.gateway.run_gateway", str(config), "checksum"],
+        stdout=gateway.output,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    errors: list[BaseException] = []
+
+    payload = big_message() + b".\r\n"  # no line starts with a period: nothing to stuff
+
+    def send_big() -> None:
+        """A client that streams 20 MB as fast as the gateway reads it (raw socket: no client-side regex)."""
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+                assert read_reply(sock).startswith(b"220")
+                for line in ("EHLO big", "MAIL FROM:<a@skole.example>", "RCPT TO:<b@example.dk>", "DATA"):
+                    assert command(sock, line)[:1] in (b"2", b"3")
+                sock.sendall(payload)
+                assert read_reply(sock).startswith(b"250")
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+
+    try:
+        gateway.wait_for('"listening"')
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:  # scan workers up
+            client.sendmail("a@skole.example", ["b@example.dk"], sample_message(subject="warm-up"))
+        senders = [threading.Thread(target=send_big) for _ in range(10)]
+        for thread in senders:
+            thread.start()
+        time.sleep(0.3)  # the big ones are streaming in
+        small_replies: list[float] = []
+        in_flight: list[int] = []
+        for number in range(3):
+            started = time.monotonic()
+            with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+                client.sendmail(
+                    "a@skole.example", ["b@example.dk"], sample_message(subject=f"lille {number}")
+                )
+            small_replies.append(time.monotonic() - started)
+            in_flight.append(sum(thread.is_alive() for thread in senders))
+        assert in_flight[1] > 0, in_flight  # measured while the big ones were in flight
+        for thread in senders:
+            thread.join(120)
+        assert not errors, errors
+        rss = peak_rss_kib(gateway.process.pid)
+        workers = [peak_rss_kib(pid) for pid in children(gateway.process.pid)]
+        print(
+            f"\nsmall messages answered in {[round(t, 3) for t in small_replies]} s "
+            f"(big ones still in flight: {in_flight}); "
+            f"gateway peak RSS {rss / 1024:.0f} MiB; scan workers {[round(w / 1024) for w in workers]} MiB"
+        )
+        assert statistics.median(small_replies) < 1.0, small_replies
+        assert rss < 1024 * 1024  # KiB: below 1 GiB for 200 MB in flight
+    finally:
+        gateway.close()
+        receiver.kill()
+        receiver.wait()
+    accepted = [line for line in gateway.json_lines() if line["event"] == "message"]
+    assert len(accepted) == 14 and all(line["reply"].startswith("250 ") for line in accepted)

@@ -1,0 +1,97 @@
+"""Small pieces on their own: DATA framing, trace headers, command-line overrides, config errors."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from gateway.commands.check_config import run as check_config
+from gateway.config import ConfigError, HostPort, LimitsSettings, load_settings, parse_host_port
+from gateway.server import Overrides
+from gateway.session_limits import read_data, unstuff
+from gateway.trace import add_trace, count_traces
+from gateway.transports.next_hop import dot_stuff
+
+LIMITS = LimitsSettings(max_message_bytes=1000)
+
+
+async def feed(pieces: list[bytes], limits: LimitsSettings = LIMITS) -> tuple[bytes, bool, bytes]:
+    """Run read_data over a stream that arrives in the given pieces; also what is left unread."""
+    reader = asyncio.StreamReader()
+    for piece in pieces:
+        reader.feed_data(piece)
+    received = await read_data(reader, limits)
+    reader.feed_eof()
+    return received.content, received.too_big, await reader.read()
+
+
+@pytest.mark.parametrize(
+    ("pieces", "content"),
+    [
+        ([b".\r\n"], b""),
+        ([b"a\r\n.\r\n"], b"a\r\n"),
+        ([b"a\r\n", b".", b"\r\n"], b"a\r\n"),
+        ([b"a\r", b"\n.\r", b"\n"], b"a\r\n"),
+        ([b"..x\r\n...\r\n.\r\n"], b".x\r\n..\r\n"),
+        ([b"a\r\n.b\r\n", b".\r\n"], b"a\r\nb\r\n"),
+    ],
+)
+async def test_data_framing_and_unstuffing(pieces: list[bytes], content: bytes) -> None:
+    assert (await feed(pieces))[0] == content
+
+
+async def test_bytes_after_the_end_stay_for_the_next_command() -> None:
+    content, _, rest = await feed([b"Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n"])
+    assert content == b"Subject: x\r\n\r\nbody\r\n" and rest == b"QUIT\r\n"
+
+
+async def test_oversized_data_is_read_to_its_end_and_dropped() -> None:
+    content, too_big, rest = await feed([b"x" * 600 + b"\r\n"] * 3 + [b".\r\nNOOP\r\n"])
+    assert too_big and content == b"" and rest == b"NOOP\r\n"
+
+
+def test_dot_stuffing_round_trips() -> None:
+    message = b".start\r\nmiddle\r\n..two\r\n.\r\nend"
+    wire = b"".join(dot_stuff(message))
+    assert wire.endswith(b"end\r\n.\r\n")
+    assert unstuff(wire[: -len(b".\r\n")]) == message + b"\r\n"
+
+
+def test_trace_headers_are_counted_per_host() -> None:
+    raw = b"Subject: x\r\n\r\nX-Mailvagt-Trace: mv.test; in the body\r\n"
+    once = add_trace(raw, "X-Mailvagt-Trace", "mv.test", "r1")
+    twice = add_trace(once, "X-Mailvagt-Trace", "mv.test", "r2")
+    other = add_trace(twice, "X-Mailvagt-Trace", "elsewhere.example", "r3")
+    assert [count_traces(m, "X-Mailvagt-Trace", "mv.test") for m in (raw, once, twice, other)] == [0, 1, 2, 2]
+    assert other.endswith(raw)
+
+
+def test_command_line_overrides_win_over_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("next_hop: {host: mail.example, port: 25, tls: starttls}\n")
+    settings = Overrides(
+        listen=parse_host_port("0.0.0.0:2525"), next_hop=parse_host_port("[::1]:10026")
+    ).apply(load_settings(config))
+    assert settings.server.listen == HostPort(host="0.0.0.0", port=2525)
+    assert (settings.next_hop.host, settings.next_hop.port, settings.next_hop.tls) == (
+        "::1",
+        10026,
+        "starttls",
+    )
+    with pytest.raises(ConfigError, match="HOST:PORT"):
+        parse_host_port("localhost")
+
+
+def test_config_errors_name_the_file_the_key_and_what_is_expected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text("limits: {max_recipients: -1, max_sesions: 5}\nnext_hop: {tls: maybe}\n")
+    assert check_config(type("Args", (), {"file": str(config)})()) == 1
+    error = capsys.readouterr().err
+    assert str(config) in error
+    assert "limits.max_recipients: Input should be greater than 0" in error
+    assert "limits.max_sesions: unknown key" in error
+    assert "next_hop.tls: Input should be 'none', 'starttls' or 'implicit'" in error

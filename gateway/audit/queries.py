@@ -50,6 +50,11 @@ def rows_as_dicts(
     return [dict(zip(columns, row, strict=True)) for row in db.query(sql, params)]
 
 
+def like_literal(text: str) -> str:
+    """``text`` matched literally by LIKE ... ESCAPE '!' (``_`` in ``hr_confidential`` is no wildcard)."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
 def message_filter(criteria: Criteria) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
@@ -68,7 +73,7 @@ def message_filter(criteria: Criteria) -> tuple[str, list[Any]]:
     if criteria.level:
         add("level = ?", criteria.level)
     if criteria.category:
-        add("categories LIKE ?", f"% {criteria.category} %")
+        add("categories LIKE ? ESCAPE '!'", f"% {like_literal(criteria.category)} %")
     if criteria.fingerprint:
         add("fingerprints LIKE ?", f"% {criteria.fingerprint.lower()} %")
     if criteria.ref:

@@ -15,6 +15,8 @@ from gateway.audit.database import Database
 from gateway.audit.records import timestamp, to_json
 from gateway.audit.schema import ADMIN_ACTION, TABLES
 
+PURGE_STEP = 20_000  # links removed per transaction
+
 
 @dataclass(frozen=True)
 class PurgeResult:
@@ -24,15 +26,31 @@ class PurgeResult:
 
 
 def purge(db: Database, retention_days: int, actor: str, now: datetime | None = None) -> PurgeResult:
-    """Remove every record older than ``retention_days`` (and any link before it)."""
+    """Remove every record older than ``retention_days`` (and any link before it).
+
+    In steps of at most PURGE_STEP links, each its own transaction, so a large backlog never
+    holds the write lock long enough to make a gateway answer 451.
+    """
     cutoff = timestamp((now or datetime.now(UTC)) - timedelta(days=retention_days))
+    removed, last = 0, anchor(db)[0]
+    while (step := purge_step(db, cutoff, actor, timestamp(now))) is not None:
+        count, last, done = step
+        removed += count
+        if done:
+            break
+    return PurgeResult(cutoff, removed, last)
+
+
+def purge_step(db: Database, cutoff: str, actor: str, at: str) -> tuple[int, int, bool] | None:
+    """Remove the next links older than ``cutoff``: (records removed, new anchor, all done)."""
     with db.transaction():
         lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
         db.query(f"SELECT seq FROM chain_head WHERE id = 1{lock}")
         newest = [db.query(f"SELECT MAX(seq) FROM {t.name} WHERE at < ?", (cutoff,))[0][0] for t in TABLES]
-        last = max((seq for seq in newest if seq is not None), default=None)
-        if last is None:
-            return PurgeResult(cutoff, 0, anchor(db)[0])
+        target = max((seq for seq in newest if seq is not None), default=None)
+        if target is None:
+            return None
+        last = min(target, anchor(db)[0] + PURGE_STEP)
         found = (db.query(f"SELECT hash FROM {t.name} WHERE seq = ?", (last,)) for t in TABLES)
         anchor_hash = next(rows[0][0] for rows in found if rows)
         removed = 0
@@ -42,9 +60,9 @@ def purge(db: Database, retention_days: int, actor: str, now: datetime | None = 
         db.query("UPDATE chain_anchor SET seq = ?, hash = ? WHERE id = 1", (last, anchor_hash))
         detail = {"cutoff": cutoff, "removed": removed, "anchor_seq": last, "anchor_hash": anchor_hash}
         # Written unmasked: the anchor hash is hex, not personal data, and verify reads it back.
-        row = {"at": timestamp(now), "ref": "", "action": PURGE_ACTION, "actor": actor}
-        append_locked(db, [(ADMIN_ACTION, {**row, "detail": to_json(detail)})])
-    return PurgeResult(cutoff, removed, last)
+        row = {"at": at, "ref": "", "action": PURGE_ACTION, "actor": actor, "detail": to_json(detail)}
+        append_locked(db, [(ADMIN_ACTION, row)])
+    return removed, last, last == target
 
 
 def anchor(db: Database) -> tuple[int, str]:

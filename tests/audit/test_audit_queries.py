@@ -179,3 +179,14 @@ async def test_cli_breach_report_is_logged_as_access(
         ("skoleleder", "breach-report", '{"refs":["Q1"]}')
     ]
     assert len(rows) == 2
+
+
+async def test_category_underscore_is_not_a_wildcard(audit: AuditLog) -> None:
+    from gateway.types import Classification, Level, Verdict
+
+    env = envelope("HR")
+    await audit.record_decision(
+        env, Verdict(Classification(Level.FORTROLIG, ("hrXconfidential",), ()), ()), 1
+    )
+    assert await refs(audit, Criteria(category="hr_confidential")) == []
+    assert await refs(audit, Criteria(category="hrXconfidential")) == ["HR"]

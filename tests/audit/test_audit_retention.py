@@ -80,3 +80,22 @@ async def test_purge_command(audit: AuditLog, store_url: str, capsys: pytest.Cap
     assert main(["audit", "purge", "--url", store_url, "--retention-days", "30"]) == 0
     assert "removed 0 records older than" in capsys.readouterr().out
     assert await refs(audit) == ["A"]
+
+
+async def test_a_large_backlog_is_purged_in_steps_that_each_verify(
+    audit: AuditLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gateway.audit.retention
+
+    monkeypatch.setattr(gateway.audit.retention, "PURGE_STEP", 4)
+    await write(audit, "OLD1", "OLD2", "OLD3")  # links 1-9
+    between = datetime.now(UTC)
+    await write(audit, "NEW")
+    result = await audit.read(lambda: purge(audit.db, 1, "test", between + timedelta(days=1)))
+    assert result.removed == 9 and result.anchor_seq == 9
+    steps = await audit.read(
+        lambda: audit.db.query("SELECT COUNT(*) FROM admin_action WHERE action = 'purge'")
+    )
+    assert steps == [(3,)]  # links 1-4, 5-8 (with the first purge record kept), then 9
+    assert await refs(audit) == ["NEW"]
+    assert (await audit.read(lambda: verify(audit.db))).ok

@@ -144,6 +144,20 @@ def shown_subject(verdict: Verdict) -> str:
     return CPR_SHAPED.sub("******-****", verdict.subject) or "(uden emne)"
 
 
+MARKER_NOTES = {
+    "override_refused": (
+        "Din begrundelse i [tilsidesæt: ...] er ikke brugt: tilsidesættelse er ikke slået til,\n"
+        "eller reglen kan ikke tilsidesættes."
+    ),
+    "public_ignored": "Markeringen [offentlig] er ikke brugt, fordi mailen indeholder personoplysninger.",
+}
+
+
+def marker_notes(verdict: Verdict) -> str:
+    notes = [MARKER_NOTES[m] for m in verdict.markers if m in MARKER_NOTES]
+    return "\n\n" + "\n".join(notes) if notes else ""
+
+
 def values(
     envelope: Envelope, verdict: Verdict, outcomes: Sequence[RecipientOutcome], settings: RoutingSettings
 ) -> dict[str, str]:
@@ -158,6 +172,7 @@ def values(
         "rule": rule_text(verdict, settings),
         "recipients": "\n".join(outcome_line(o, reasons) for o in outcomes),
         "recipients_en": "; ".join(outcome_english(o) for o in outcomes),
+        "notes": marker_notes(verdict),
         "ref": envelope.ref,
         "dpo": settings.explain.dpo_contact,
     }

@@ -15,6 +15,16 @@ from gateway.types import Action, Level
 RECIPIENT_CLASSES = ("internal", "partner", "external")
 
 
+def must_exist(path: Path) -> Path:
+    if not path.is_file():
+        raise ValueError(f"file not found: {path}")
+    return path
+
+
+ExistingFile = Annotated[ConfigPath, AfterValidator(must_exist)]
+"""A certificate, key or CA file: checked when the configuration is loaded, not at the first mail."""
+
+
 class PolicyRule(BaseModel):
     """One row of the policy table: when it matches, and the action for each recipient class.
 
@@ -103,7 +113,7 @@ class SikkerMailSettings(BaseModel):
     tls_server_name: str | None = Field(default=None, description="name checked in the certificate")
     routes: dict[str, SikkerMailRoute] = Field(default_factory=dict, description="domain -> its own host")
     dns_servers: tuple[str, ...] = Field(default=(), description="HOST or HOST:PORT; empty = the system's")
-    ca_file: ConfigPath | None = None
+    ca_file: ExistingFile | None = None
     min_tls: Literal["1.2", "1.3"] = "1.2"
     timeout: PositiveFloat = 30.0
     bounce_after: PositiveFloat = Field(default=86_400.0, description="seconds of 451s before a bounce")
@@ -124,9 +134,9 @@ class DigitalPostSettings(BaseModel):
     model_config = STRICT
 
     base_url: str = "https://127.0.0.1:8443"
-    client_cert: ConfigPath | None = None
-    client_key: ConfigPath | None = None
-    ca_file: ConfigPath | None = None
+    client_cert: ExistingFile | None = None
+    client_key: ExistingFile | None = None
+    ca_file: ExistingFile | None = None
     sender_cvr: str = Field(default="12345678", pattern=r"^\d{8}$")
     sender_label: str = "Østervang Skole"
     label: Annotated[str, AfterValidator(no_cpr)] = Field(default="Besked fra skolen", max_length=128)
@@ -144,7 +154,7 @@ class QuarantineSettings(BaseModel):
     model_config = STRICT
 
     directory: ConfigPath = Field(default=Path("var/quarantine"), validate_default=True)
-    key_file: ConfigPath | None = None
+    key_file: ExistingFile | None = None
 
 
 class ExplainSettings(BaseModel):

@@ -77,3 +77,12 @@ async def test_reroute_receipt_is_sent_and_can_be_turned_off() -> None:
     (receipt,) = await receipts(True)
     assert b"sendt sikkert" in receipt or b"sendt =" in receipt or b"Sikker Mail" in receipt
     assert await receipts(False) == []
+
+
+def test_an_unused_override_or_public_marker_is_explained() -> None:
+    from dataclasses import replace
+
+    verdict = replace(VERDICT, markers=("override_refused", "public_ignored"))
+    text = explain_held(ENVELOPE, verdict, HELD, RoutingSettings()).text
+    assert "[tilsidesæt: ...] er ikke brugt" in text and "[offentlig] er ikke brugt" in text
+    assert "er ikke brugt" not in explain_held(ENVELOPE, VERDICT, HELD, RoutingSettings()).text

@@ -203,3 +203,11 @@ def test_digital_post_label_with_a_cpr_is_refused_at_load(tmp_path: Path) -> Non
     )
     with pytest.raises(ConfigError, match=r"routing\.digital_post\.label"):
         load_settings(tmp_path / "m.yaml")
+
+
+def test_a_missing_certificate_file_is_a_config_error(tmp_path: Path) -> None:
+    from gateway.config import ConfigError
+
+    (tmp_path / "m.yaml").write_text("routing: {digital_post: {client_cert: school.pem}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"routing\.digital_post\.client_cert: .*file not found"):
+        load_settings(tmp_path / "m.yaml")

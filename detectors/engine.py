@@ -21,7 +21,7 @@ from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.lexicon import Lexicon, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp
-from detectors.person import PersonCues, subject_names
+from detectors.person import PersonCues, names_in_table, subject_names
 from detectors.settings import DetectorSettings
 from detectors.terms import (
     GENERIC_SUBJECT,
@@ -200,6 +200,8 @@ class Detector:
                 context.append(f"{GENERIC_SUBJECT}{cue}")
             if subject_names(self.person, part.text):
                 context.append(f"{PERSON_IN_MESSAGE}name in subject")
+        if any(names_in_table(self.person, p.text) for p in parts if p.where.startswith("attachment:")):
+            context.append(f"{PERSON_IN_MESSAGE}names in a table")
         if has_cpr:
             context.append(f"{PERSON_IN_MESSAGE}CPR")
         return context

@@ -93,6 +93,19 @@ def subject_names(cues: PersonCues, subject: str) -> list[str]:
     return names
 
 
+TABLE_ROW = re.compile(r"^([A-ZÆØÅ][a-zæøåé]+)(?: [A-ZÆØÅ][a-zæøåé.]+)*[\t;,]", re.MULTILINE)
+
+
+def names_in_table(cues: PersonCues, text: str, needed: int = 2) -> bool:
+    """A sheet or CSV whose rows start with people's names (a class list, a screening)."""
+    found = 0
+    for match in TABLE_ROW.finditer(text):
+        found += cues.is_name(match.group(1))
+        if found >= needed:
+            return True
+    return False
+
+
 def _limits(texts: list[str], first: int, last: int) -> tuple[int, int]:
     """Context never crosses a window break."""
     lo, hi = 0, len(texts)

@@ -8,12 +8,14 @@ client retries; once a copy has failed for ``bounce_after`` seconds it is REFUSE
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import aiosmtplib
@@ -65,16 +67,32 @@ class FirstFailures:
             temporary.write_text(json.dumps(seen), encoding="utf-8")
             temporary.replace(self.state_file)
 
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Several gateway processes share the file: one read-modify-write at a time."""
+        if self.state_file is None:
+            yield
+            return
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.state_file.with_suffix(".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
     def failing_since(self, key: str, now: float) -> float:
-        seen = self.load()
-        first = seen.setdefault(key, now)
-        self.save({k: v for k, v in seen.items() if now - v < 30 * 86_400})
+        with self.locked():
+            seen = self.load()
+            first = seen.setdefault(key, now)
+            self.save({k: v for k, v in seen.items() if now - v < 30 * 86_400})
         return first
 
     def forget(self, key: str) -> None:
-        seen = self.load()
-        if seen.pop(key, None) is not None:
-            self.save(seen)
+        with self.locked():
+            seen = self.load()
+            if seen.pop(key, None) is not None:
+                self.save(seen)
 
 
 class SikkerMailTransport(Transport):

@@ -72,9 +72,9 @@ def test_command_line_overrides_win_over_the_file(tmp_path: Path) -> None:
     config = tmp_path / "c.yaml"
     config.write_text("next_hop: {host: mail.example, port: 25, tls: starttls}\n")
     settings = Overrides(
-        listen=parse_host_port("0.0.0.0:2525"), next_hop=parse_host_port("[::1]:10026")
+        listen=parse_host_port("127.0.0.2:2525"), next_hop=parse_host_port("[::1]:10026")
     ).apply(load_settings(config))
-    assert settings.server.listen == HostPort(host="0.0.0.0", port=2525)
+    assert settings.server.listen == HostPort(host="127.0.0.2", port=2525)
     assert (settings.next_hop.host, settings.next_hop.port, settings.next_hop.tls) == (
         "::1",
         10026,

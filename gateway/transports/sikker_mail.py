@@ -24,6 +24,7 @@ from gateway.routing.recipients import domain_of
 from gateway.routing.settings import SikkerMailRoute, SikkerMailSettings
 from gateway.transports.base import Transport
 from gateway.transports.mx import LookupFailed, mx_routes
+from gateway.transports.next_hop import NextHopTransport, ensure_crlf_end
 from gateway.types import Action, Envelope, RecipientOutcome, Status, Verdict
 
 log = logging.getLogger(__name__)
@@ -204,7 +205,7 @@ class SikkerMailTransport(Transport):
     ) -> list[RecipientOutcome]:
         client = await self.secure_client(route)
         try:
-            tls = tls_version(client)
+            tls = NextHopTransport.tls_version(client)
             encoding = "utf-8" if envelope.smtputf8 else "ascii"
             options = ["SMTPUTF8"] if envelope.smtputf8 else []
             await client.mail(envelope.mail_from, options=options, encoding=encoding)
@@ -218,8 +219,7 @@ class SikkerMailTransport(Transport):
                     status = Status.REFUSED if exc.code >= 500 else Status.DEFERRED
                     outcomes[recipient] = self.outcome(recipient, status, f"{exc.code} {exc.message}")
             if accepted:
-                data = message if message.endswith(b"\r\n") else message + b"\r\n"
-                response = await client.data(data)
+                response = await client.data(ensure_crlf_end(message))
                 for recipient in accepted:
                     outcomes[recipient] = self.outcome(
                         recipient, Status.DELIVERED, f"{response.code} {response.message}", tls
@@ -264,9 +264,3 @@ class SikkerMailTransport(Transport):
 def body_digest(message: bytes) -> str:
     split = message.find(b"\r\n\r\n")
     return hashlib.sha256(message[split:] if split >= 0 else message).hexdigest()
-
-
-def tls_version(client: aiosmtplib.SMTP) -> str | None:
-    transport = getattr(client, "transport", None)
-    ssl_object = transport.get_extra_info("ssl_object") if transport is not None else None
-    return ssl_object.version() if ssl_object is not None else None

@@ -73,8 +73,8 @@ class DigitalPostTransport(Transport):
         outcomes: list[RecipientOutcome] = []
         for recipient in recipients:
             try:
-                reply = await self.send_one(envelope, recipient, message)
-                outcomes.append(RecipientOutcome(recipient, self.action, Status.DELIVERED, reply, "TLSv1.2+"))
+                reply, tls = await self.send_one(envelope, recipient, message)
+                outcomes.append(RecipientOutcome(recipient, self.action, Status.DELIVERED, reply, tls))
             except Held as held:
                 outcomes.extend(
                     await self.quarantine.hold(
@@ -85,7 +85,8 @@ class DigitalPostTransport(Transport):
                 outcomes.append(RecipientOutcome(recipient, self.action, Status.DEFERRED, str(deferred)))
         return outcomes
 
-    async def send_one(self, envelope: Envelope, recipient: str, message: bytes) -> str:
+    async def send_one(self, envelope: Envelope, recipient: str, message: bytes) -> tuple[str, str | None]:
+        """The reply for an accepted MeMo and the TLS version it went over; raises Held or Deferred."""
         try:
             cpr = await asyncio.to_thread(lookup_cpr, self.directory, recipient)
         except DirectoryError as exc:
@@ -105,14 +106,14 @@ class DigitalPostTransport(Transport):
             self.settings.notification,
         )
         message_uuid, memo = await asyncio.to_thread(build_memo, message, cpr, labels)
-        await self.post(
+        response = await self.post(
             envelope,
             self.settings.memos_path,
             params={"memo-message-uuid": message_uuid},
             content=memo,
             headers={"Content-Type": "application/xml"},
         )
-        return f"250 2.0.0 Digital Post accepted MeMo {message_uuid}"
+        return f"250 2.0.0 Digital Post accepted MeMo {message_uuid}", tls_version(response)
 
     async def registration(self, envelope: Envelope, cpr: str) -> str:
         response = await self.post(envelope, self.settings.contacts_path, json={"cpr": cpr})
@@ -146,3 +147,9 @@ class DigitalPostTransport(Transport):
         if self.client is not None:
             await self.client.aclose()
             self.client = None
+
+
+def tls_version(response: httpx.Response) -> str | None:
+    stream = response.extensions.get("network_stream")
+    ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+    return ssl_object.version() if ssl_object is not None else None

@@ -53,7 +53,10 @@ class Notices:
         del self.pending[envelope.ref]
         order = {r: i for i, r in enumerate(envelope.rcpt_tos)}
         ordered = sorted(entry.outcomes, key=lambda o: order.get(o.recipient, len(order)))
-        await self.notify(envelope, verdict, ordered, original)
+        try:
+            await self.notify(envelope, verdict, ordered, original)
+        except Exception as exc:  # every copy is already handed on or held: a lost notice must not undo that
+            log.error("ref=%s explanation to the sender failed: %s", envelope.ref, type(exc).__name__)
 
     def forget_stale(self) -> None:
         cutoff = time.monotonic() - STALE_AFTER

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gateway.config import NextHopSettings
 from gateway.explain import explain_held, reject_reply
 from gateway.routing.settings import RoutingSettings
@@ -86,3 +88,13 @@ def test_an_unused_override_or_public_marker_is_explained() -> None:
     text = explain_held(ENVELOPE, verdict, HELD, RoutingSettings()).text
     assert "[tilsidesæt: ...] er ikke brugt" in text and "[offentlig] er ikke brugt" in text
     assert "er ikke brugt" not in explain_held(ENVELOPE, VERDICT, HELD, RoutingSettings()).text
+
+
+async def test_an_explanation_that_cannot_be_sent_does_not_fail_the_message(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    relay = await SecureRelay(starttls=False).start()
+    await relay.stop()  # nothing listens there any more
+    deliver = NextHopTransport(NextHopSettings(host=relay.host, port=relay.port, timeout=2))
+    await Notices(RoutingSettings(), deliver).report(ENVELOPE, VERDICT, HELD, b"Subject: x\r\n\r\nx\r\n")
+    assert "explanation to the sender not delivered" in caplog.text

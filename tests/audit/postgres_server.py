@@ -30,6 +30,7 @@ def as_server_user(command: list[str]) -> list[str]:
 class PostgresServer:
     root: Path
     port: int
+    durable: bool = True
 
     @property
     def data(self) -> Path:
@@ -52,6 +53,8 @@ class PostgresServer:
 
     def start(self) -> None:
         options = f"-k {self.root} -p {self.port} -c listen_addresses=''"
+        if not self.durable:  # tests: no disk syncs, which would only slow a shared machine
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self.pg_ctl("-w", "-o", options, "start")
 
     def stop(self) -> None:
@@ -70,11 +73,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def create_server() -> PostgresServer:
+def create_server(durable: bool = True) -> PostgresServer:
     root = Path(tempfile.mkdtemp(prefix="mailvagt-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    server = PostgresServer(root, free_port())
+    server = PostgresServer(root, free_port(), durable)
     initdb = [str(bin_dir() / "initdb"), "-D", str(server.data), "-U", "postgres", "-A", "trust", "-N"]
     subprocess.run(as_server_user(initdb), check=True, capture_output=True)
     server.start()

@@ -70,6 +70,8 @@ class TermList:
     stoplist: frozenset[str] = frozenset()
     positive: frozenset[str] = frozenset()
     negative: frozenset[str] = frozenset()
+    masks: frozenset[str] = frozenset()
+    """Categories whose hits inside this list's phrases do not count (a survey question quoting 'mobbet')."""
 
 
 @dataclass
@@ -167,7 +169,7 @@ def read_term_file(path: Path, tiers: Sequence[str]) -> TermList:
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: expected a mapping with 'category' and term tiers")
     category = str(data.get("category") or path.stem)
-    known = {"category", "stoplist", "context", "description", *tiers}
+    known = {"category", "stoplist", "context", "description", "masks", *tiers}
     unknown = sorted(set(data) - known)
     if unknown:
         raise LexiconError(f"{path}: unknown key(s) {unknown}; term tiers are {sorted(tiers)}")
@@ -181,6 +183,7 @@ def read_term_file(path: Path, tiers: Sequence[str]) -> TermList:
         stoplist=frozenset(_words(data, "stoplist", path)),
         positive=frozenset(_words(context, "positive", path)),
         negative=frozenset(_words(context, "negative", path)),
+        masks=frozenset(_words(data, "masks", path)),
     )
 
 

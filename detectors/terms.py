@@ -131,7 +131,9 @@ class TermRecognizer(EntityRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        hits = [h for h in self.lexicon.hits(lower_same_length(text)) if h.term.tier != ANCHOR]
+        hits = unmasked(
+            [h for h in self.lexicon.hits(lower_same_length(text)) if h.term.tier != ANCHOR], self.lexicon
+        )
         if nlp_artifacts is not None:
             hits += self.lemma_hits(nlp_artifacts, {(h.start, h.term) for h in hits})
         wanted = set(entities or self.supported_entities)
@@ -178,6 +180,24 @@ class TermRecognizer(EntityRecognizer):
         return self.scorer.rescore_all(
             raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts, context
         )
+
+
+def unmasked(hits: list[Hit], lexicon: Lexicon) -> list[Hit]:
+    """Drop hits inside a longer phrase of a list that masks their category."""
+    masking = [h for h in hits if lexicon.lists[h.term.category].masks]
+    if not masking:
+        return hits
+    return [
+        hit
+        for hit in hits
+        if not any(
+            hit.term.category in lexicon.lists[m.term.category].masks
+            and m.start <= hit.start
+            and hit.end <= m.end
+            and m.end - m.start > hit.end - hit.start
+            for m in masking
+        )
+    ]
 
 
 def _cue(context: list[str] | None, prefix: str) -> str | None:

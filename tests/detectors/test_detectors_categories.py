@@ -111,3 +111,15 @@ def test_every_result_is_explained(categories: Classify) -> None:
 def test_compounds_and_inflections(find: Callable[[str], list]) -> None:  # type: ignore[type-arg]
     words = {f.masked for f in find("Eleven fik et astmaanfald, og ADHD-udredningen af eleven er i gang.")}
     assert {"astmaanfald", "adhd-udredningen"} <= words
+
+
+def test_survey_questions_are_not_wellbeing_findings(categories: Classify) -> None:
+    table = "Elev\tFøler mig alene\tBliver mobbet\nAsta Kjær\tAldrig\tAldrig\nLiam Berg\tTit\tSjældent\n"
+    result = categories(table, "Trivselsmåling 6.A elevsvar")
+    assert "wellbeing_survey" in result.categories
+    assert not [f for f in result.findings if f.category == "wellbeing"]
+
+
+def test_one_mild_signal_is_not_enough(categories: Classify) -> None:
+    result = categories("Hej Ole\n\nMikkel var lidt træt i dag efter turen.")
+    assert result.level == Level.ALMINDELIG

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email import policy
-from email.message import EmailMessage, Message
+from email.header import decode_header
+from email.message import Message
 from email.parser import BytesParser
+from email.policy import compat32
 from functools import partial
 
 from gateway.mime import files
@@ -22,6 +23,8 @@ SIGNATURES = frozenset(
 )
 ENCRYPTED = frozenset({"multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime"})
 WHITESPACE = re.compile(r"\s+")
+FOLDING = re.compile(r"\r?\n(?=[ \t])")
+HEADER_PIECE = 4096
 # Above this size, de-duplicating alternatives line by line costs more than reading both.
 DEDUPE_LIMIT = 2_000_000
 
@@ -52,30 +55,63 @@ INLINE_FORWARD = Scope(
 )
 
 
-def parse(raw: bytes) -> EmailMessage:
-    message = BytesParser(policy=policy.default).parsebytes(raw)
-    assert isinstance(message, EmailMessage)
-    return message
+def parse(raw: bytes, *, headers_only: bool = False) -> Message:
+    """Parse with the compat32 policy: the default policy's header objects cost seconds on a
+    message with thousands of parts or encoded words; headers are decoded here on demand."""
+    return BytesParser(policy=compat32).parsebytes(raw, headersonly=headers_only)
+
+
+def pieces(value: str) -> list[str]:
+    """``value`` cut at spaces into pieces of at most HEADER_PIECE characters."""
+    out, start = [], 0
+    while start < len(value):
+        end = start + HEADER_PIECE
+        if end < len(value):
+            cut = value.rfind(" ", start + 1, end)
+            end = cut if cut > start else end
+        out.append(value[start:end])
+        start = end
+    return out
+
+
+def decode_words(value: object) -> str:
+    """An RFC 2047 header value (str or Header) as text; undecodable pieces by best effort.
+
+    The standard decoder's time grows with the square of the number of encoded words, so a
+    long header is decoded a piece at a time.
+    """
+    if isinstance(value, str) and len(value) > HEADER_PIECE:
+        return "".join(decode_words(piece) for piece in pieces(value))
+    try:
+        chunks = decode_header(value)  # type: ignore[arg-type]
+    except Exception:  # a malformed encoded word must not hide the rest of the header
+        return str(value)
+    out = []
+    for data, charset in chunks:
+        if isinstance(data, str):
+            out.append(data)
+        else:
+            out.append(decode_text(data, None if charset in (None, "unknown-8bit") else charset))
+    return FOLDING.sub("", "".join(out))
 
 
 def header(message: Message, name: str) -> str:
-    """A header, decoded (RFC 2047), or "" when absent or beyond repair."""
-    try:
-        value = message.get(name)
-    except Exception:  # the header parser has many corner cases on hostile input
-        raw = message.get_all(name, failobj=[])
-        return str(raw[0]) if raw else ""
-    return "" if value is None else str(value)
+    """A header, decoded (RFC 2047), or "" when absent."""
+    value = message.get(name)
+    return "" if value is None else decode_words(value)
 
 
 def filename(part: Message) -> str | None:
-    """The file name from Content-Disposition (RFC 2231/2047 decoded), else from Content-Type."""
+    """The file name from Content-Disposition (RFC 2231, and RFC 2047 as some clients send),
+    else from Content-Type's name."""
     try:
         name = part.get_filename()
-    except Exception:
-        name = part.get_param("filename", header="content-disposition")  # type: ignore[assignment]
-        name = name if isinstance(name, str) else None
-    return name if name else None
+    except Exception:  # a broken RFC 2231 continuation; the raw parameter is the best there is
+        raw = part.get_param("filename", header="content-disposition")
+        name = raw if isinstance(raw, str) else None
+    if not name:
+        return None
+    return decode_words(name) if "=?" in name else name
 
 
 def payload_bytes(part: Message) -> bytes:

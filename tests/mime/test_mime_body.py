@@ -143,3 +143,36 @@ def test_hostile_html_is_read_in_linear_time() -> None:
     result = extract(msg)
     assert time.monotonic() - started < 5.0
     assert CPR in digits(text_at(result, "body"))
+
+
+def test_raw_utf8_subject_and_rfc2047_file_name() -> None:
+    raw = (
+        "From: a@skole.example\r\nSubject: Søren i 3.A\r\n  og Ærø\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhej\r\n'
+        "--b\r\nContent-Type: text/plain\r\n"
+        'Content-Disposition: attachment; filename="=?utf-8?q?elevliste_=C3=A6=C3=B8=C3=A5.txt?="\r\n\r\n'
+        "CPR 0102034455\r\n--b--\r\n"
+    ).encode()
+    result = extract(raw)
+    assert result.subject == "Søren i 3.A  og Ærø"
+    assert CPR in text_at(result, "attachment:elevliste æøå.txt")
+
+
+def test_thousands_of_parts_are_refused_quickly() -> None:
+    part = b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+    raw = (
+        b"Subject: mange\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" + part * 100_000 + b"--b--\r\n"
+    )
+    started = time.monotonic()
+    result = extract(raw)
+    assert time.monotonic() - started < 5.0
+    assert result.subject == "mange"
+    assert [f.reason for f in result.unscannable] == ["too many parts (limit 500)"]
+
+
+def test_a_subject_of_100000_encoded_words_is_decoded_quickly() -> None:
+    raw = b"Subject: " + b"=?utf-8?q?=C3=B8?= " * 100_000 + b"=?utf-8?q?CPR_0102034455?=\r\n\r\nhej"
+    started = time.monotonic()
+    result = extract(raw)
+    assert time.monotonic() - started < 5.0
+    assert result.subject.startswith("øøø") and result.subject.endswith("CPR 0102034455")

@@ -37,6 +37,23 @@ def init_worker(settings: Settings, function: ScanFunction) -> None:
     global _worker_settings, _worker_function
     _worker_settings = settings
     _worker_function = function
+    warm_up(settings, function)
+
+
+WARM_UP = b"From: a@skole.example\r\nSubject: warm-up\r\n\r\nHej.\r\n"
+
+
+def warm_up(settings: Settings, function: ScanFunction) -> None:
+    """Scan one tiny message so that models and term lists load now, not on the first real mail."""
+    envelope = Envelope("warm-up", "127.0.0.1", "a@skole.example", ("b@skole.example",))
+    try:
+        function(WARM_UP, envelope, settings)
+    except Exception:  # the real scans will report it, with a reference
+        log.exception("scan warm-up failed")
+
+
+def ready() -> bool:
+    return _worker_settings is not None
 
 
 def scan_in_worker(raw: bytes, envelope: Envelope) -> Verdict:
@@ -62,6 +79,12 @@ class ScanPool:
         self.executor: ProcessPoolExecutor | None = None
         if settings.scan.mode != "noop":
             self.executor = self.new_executor()
+            self.start_workers(self.executor)
+
+    def start_workers(self, executor: ProcessPoolExecutor) -> None:
+        """Start every worker now (each warms up in its initializer), not at the first messages."""
+        for _ in range(self.workers):
+            executor.submit(ready)
 
     def new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -94,6 +117,7 @@ class ScanPool:
         if self.executor is not broken:
             return
         self.executor = self.new_executor()
+        self.start_workers(self.executor)
         for process in list(getattr(broken, "_processes", {}).values()):
             process.kill()
         broken.shutdown(wait=False, cancel_futures=True)

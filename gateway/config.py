@@ -100,7 +100,7 @@ class ScanSettings(BaseModel):
     model_config = STRICT
 
     mode: Literal["full", "noop"] = "full"
-    workers: int = Field(default=0, ge=0, description="0 = number of CPUs")
+    workers: int = Field(default=0, ge=0, description="per gateway process; 0 = CPUs / processes")
     deadline: PositiveFloat = 60.0
 
 

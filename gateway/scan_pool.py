@@ -62,7 +62,11 @@ def scan_in_worker(raw: bytes, envelope: Envelope) -> Verdict:
 
 
 def worker_count(settings: Settings) -> int:
-    return settings.scan.workers or os.cpu_count() or 1
+    """scan.workers, or (0) the CPUs shared out among the gateway processes, at least one each."""
+    if settings.scan.workers:
+        return settings.scan.workers
+    cpus = os.cpu_count() or 1
+    return max(1, cpus // (settings.server.processes or cpus))
 
 
 class ScanPool:

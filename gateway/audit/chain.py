@@ -12,9 +12,10 @@ import heapq
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from gateway.audit.database import Database, Row
+from gateway.audit.database import Database, Row, Statement
 from gateway.audit.schema import TABLES, Table
 
 Record = tuple[Table, Mapping[str, Any]]
@@ -29,14 +30,16 @@ def link_hash(prev_hash: str, table: Table, seq: int, values: Sequence[Any]) -> 
 
 def append(db: Database, records: Sequence[Record]) -> None:
     """Write ``records`` as the next links of the chain, all or nothing, durably."""
-    with db.transaction():
-        append_locked(db, records)
+    db.write_after_head(partial(link_statements, records))
 
 
 def append_locked(db: Database, records: Sequence[Record]) -> None:
     """``append`` inside a write transaction the caller holds."""
-    lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
-    seq, prev = db.query(f"SELECT seq, hash FROM chain_head WHERE id = 1{lock}")[0]
+    db.execute_all(link_statements(records, *db.chain_head()))
+
+
+def link_statements(records: Sequence[Record], seq: int, prev: str) -> list[Statement]:
+    """The inserts that add ``records`` after the link (``seq``, ``prev``), and the new head."""
     rows: dict[Table, list[list[Any]]] = {}
     for table, row in records:
         seq += 1
@@ -46,10 +49,10 @@ def append_locked(db: Database, records: Sequence[Record]) -> None:
         prev = link
     statements = [insert for table, table_rows in rows.items() for insert in inserts(table, table_rows)]
     statements.append(("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", [seq, prev]))
-    db.execute_all(statements)
+    return statements
 
 
-def inserts(table: Table, rows: list[list[Any]]) -> Iterator[tuple[str, list[Any]]]:
+def inserts(table: Table, rows: list[list[Any]]) -> Iterator[Statement]:
     """One multi-row INSERT per table and batch, not one per row."""
     one = "(" + ", ".join("?" * (len(table.columns) + 3)) + ")"
     for start in range(0, len(rows), INSERT_BATCH):

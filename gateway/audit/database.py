@@ -6,19 +6,23 @@ as StoreError naming the store (password removed) and the cause, never any recor
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg.pq import TransactionStatus
 
 from gateway.audit.schema import MIGRATIONS
 from gateway.audit.settings import SQLITE_PREFIX, AuditSettings
 
 Row = tuple[Any, ...]
+Statement = tuple[str, Sequence[Any]]
+HEAD = "SELECT seq, hash FROM chain_head WHERE id = 1"
 # One fixed key for PostgreSQL advisory locks taken while migrating.
 MIGRATION_LOCK = 0x6D61696C76616774
 
@@ -51,10 +55,21 @@ class Database:
         """Run one statement (``?`` placeholders) and return its rows."""
         raise NotImplementedError
 
-    def execute_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    def execute_all(self, statements: Sequence[Statement]) -> None:
         """Run statements whose results are not needed, in order."""
         for sql, params in statements:
             self.query(sql, params)
+
+    def chain_head(self) -> tuple[int, str]:
+        """The last link (seq, hash), locked until the caller's write transaction ends."""
+        lock = " FOR UPDATE" if self.dialect == "postgresql" else ""
+        seq, hash_ = self.query(HEAD + lock)[0]
+        return int(seq), str(hash_)
+
+    def write_after_head(self, build: Callable[[int, str], Sequence[Statement]]) -> None:
+        """One write transaction: lock and read the chain head, then run what ``build`` makes of it."""
+        with self.transaction():
+            self.execute_all(build(*self.chain_head()))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -165,7 +180,7 @@ class PostgresDatabase(Database):
         except psycopg.Error as exc:
             raise self.fail("run a statement", exc) from None
 
-    def execute_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    def execute_all(self, statements: Sequence[Statement]) -> None:
         """All in one pipeline: one round trip to the server instead of one per statement."""
         conn = self.connect()
         try:
@@ -183,6 +198,28 @@ class PostgresDatabase(Database):
                 yield
         except psycopg.Error as exc:
             raise self.fail("write", exc) from None
+
+    def write_after_head(self, build: Callable[[int, str], Sequence[Statement]]) -> None:
+        """Two round trips: BEGIN with the locked head read, then the writes and COMMIT pipelined."""
+        conn = self.connect()
+        try:
+            cursor = conn.execute(f"BEGIN; {HEAD} FOR UPDATE")
+            cursor.nextset()  # past BEGIN's empty result
+            seq, hash_ = cursor.fetchall()[0]
+            with conn.pipeline():
+                for sql, params in build(int(seq), str(hash_)):
+                    conn.execute(sql.replace("?", "%s"), tuple(params))
+                conn.execute("COMMIT")
+        except BaseException as exc:
+            self.roll_back(conn)
+            if isinstance(exc, psycopg.Error):
+                raise self.fail("write", exc) from None
+            raise
+
+    def roll_back(self, conn: psycopg.Connection[Row]) -> None:
+        if not conn.closed and not conn.broken and conn.info.transaction_status != TransactionStatus.IDLE:
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("ROLLBACK")
 
     def lock_migrations(self) -> None:
         self.query("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))

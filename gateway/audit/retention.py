@@ -44,8 +44,7 @@ def purge(db: Database, retention_days: int, actor: str, now: datetime | None = 
 def purge_step(db: Database, cutoff: str, actor: str, at: str) -> tuple[int, int, bool] | None:
     """Remove the next links older than ``cutoff``: (records removed, new anchor, all done)."""
     with db.transaction():
-        lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
-        db.query(f"SELECT seq FROM chain_head WHERE id = 1{lock}")
+        db.chain_head()  # taken first, as every writer does: the purge waits its turn
         newest = [db.query(f"SELECT MAX(seq) FROM {t.name} WHERE at < ?", (cutoff,))[0][0] for t in TABLES]
         target = max((seq for seq in newest if seq is not None), default=None)
         if target is None:

@@ -21,6 +21,15 @@ class TokenArtifacts(NlpArtifacts):
     def __init__(self, texts: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.texts = texts
+        self.words = [normalise(t) for t in texts]
+        self.lemma_words = [normalise(lemma) for lemma in self.lemmas]
+
+
+def token_words(artifacts: NlpArtifacts) -> tuple[list[str], list[str]]:
+    """Normalised token texts and lemmas, computed once per analysed text."""
+    if isinstance(artifacts, TokenArtifacts):
+        return artifacts.words, artifacts.lemma_words
+    return [normalise(t.text) for t in artifacts.tokens], [normalise(lemma) for lemma in artifacts.lemmas]
 
 
 def token_texts(artifacts: NlpArtifacts) -> list[str]:
@@ -53,15 +62,14 @@ class TokenWindow:
 
     def _words(self, indices: Iterable[int]) -> list[str]:
         words: list[str] = []
-        tokens = token_texts(self.artifacts)
-        lemmas = self.artifacts.lemmas
+        normalised, lemmas = token_words(self.artifacts)
         for i in indices:
-            text = tokens[i]
-            if text == WINDOW_BREAK:
+            word = normalised[i]
+            if word == WINDOW_BREAK:
                 break
-            words.append(normalise(text))
-            lemma = normalise(lemmas[i]) if i < len(lemmas) else ""
-            if lemma and lemma != words[-1]:
+            words.append(word)
+            lemma = lemmas[i] if i < len(lemmas) else ""
+            if lemma and lemma != word:
                 words.append(lemma)
         return words
 
@@ -80,8 +88,9 @@ class TokenWindow:
 
     def text(self, count: int) -> str:
         """The normalised tokens within ``count`` of the span, in text order, joined by spaces."""
-        tokens = token_texts(self.artifacts)
-        return " ".join(normalise(tokens[i]) for i in self.token_range(count))
+        normalised = token_words(self.artifacts)[0]
+        span = self.token_range(count)
+        return " ".join(normalised[span.start : span.stop])
 
     def token_range(self, count: int) -> range:
         total = len(self.artifacts.tokens)
@@ -109,12 +118,12 @@ class CueSet:
     def match(self, word: str) -> bool:
         if not word:
             return False
-        if word in self.exact:
+        if word in self.exact or (self.prefixes and word.startswith(self.prefixes)):
             return True
         for sep in ("-", ".", "nr"):
             if sep in word and word.split(sep, 1)[0] in self.exact:
                 return True
-        return bool(self.prefixes) and word.startswith(self.prefixes)
+        return False
 
     def find(self, words: Iterable[str], text: str = "") -> str | None:
         """The first word that is a cue (or a phrase found in ``text``), or None."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, token_texts
 
@@ -28,6 +28,7 @@ class PersonCues:
     phrases: tuple[str, ...]
     not_names: frozenset[str]
     vocabulary: Container[str]
+    name_cache: dict[str, bool] = field(default_factory=dict, compare=False)
 
     def is_word(self, lower: str) -> bool:
         return lower in self.vocabulary or lower in self.not_names
@@ -44,6 +45,14 @@ class PersonCues:
         return False
 
     def is_name(self, text: str) -> bool:
+        known = self.name_cache.get(text)
+        if known is None:
+            known = self.name_cache[text] = self.looks_like_name(text)
+            if len(self.name_cache) > 50_000:
+                self.name_cache.clear()
+        return known
+
+    def looks_like_name(self, text: str) -> bool:
         if len(text) < 2 or not text[0].isupper() or not text.isalpha() or text.isupper():
             return False
         lower = text.lower()

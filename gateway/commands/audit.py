@@ -40,20 +40,26 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     common.add_argument("--actor", help="who is asking, for the access record (default: login name)")
     formats = argparse.ArgumentParser(add_help=False)
     group = formats.add_mutually_exclusive_group()
-    group.add_argument("--json", dest="format", action="store_const", const="json", default="table")
-    group.add_argument("--csv", dest="format", action="store_const", const="csv")
+    group.add_argument(
+        "--json", dest="format", action="store_const", const="json", default="table", help="JSON, every field"
+    )
+    group.add_argument("--csv", dest="format", action="store_const", const="csv", help="CSV, a row per line")
     span = argparse.ArgumentParser(add_help=False)
     span.add_argument("--since", type=parse_time, help="from this date or time (UTC), e.g. 2026-03-01")
     span.add_argument("--until", type=parse_time, help="up to and including this date or time (UTC)")
 
     found = commands.add_parser("search", parents=[common, formats, span], help="find messages")
-    found.add_argument("--sender")
-    found.add_argument("--recipient")
+    found.add_argument("--sender", help="envelope sender (any case)")
+    found.add_argument("--recipient", help="a recipient of the message (any case)")
     found.add_argument("--level", choices=[level.label for level in Level])
-    found.add_argument("--category")
+    found.add_argument("--category", help="a category id, e.g. health, cpr, grades")
     found.add_argument("--action", choices=[action.value for action in Action])
     found.add_argument("--ref", help="the gateway's reference id of a message")
-    found.add_argument("--cpr", help="a CPR number: finds every message that held it (by fingerprint)")
+    found.add_argument(
+        "--cpr",
+        help="a CPR number: every message that held it (by fingerprint); '-' reads it from stdin, "
+        "keeping it out of shell history and the process list",
+    )
     found.add_argument("--limit", type=int, default=1000)
     found.set_defaults(func=run_search)
 
@@ -114,6 +120,8 @@ def actor(args: argparse.Namespace) -> str:
 def cpr_fingerprint(cpr: str, args: argparse.Namespace) -> str:
     from detectors.cpr import effective_hash_key, fingerprint
 
+    if cpr == "-":
+        cpr = sys.stdin.readline()
     if not re.fullmatch(r"\d{6}[-\u2013 ]?\d{4}", cpr.strip()):
         raise UsageError("--cpr: expected 10 digits (DDMMYYSSSS or DDMMYY-SSSS)")
     settings = load_settings(args.config) if args.config else configured_settings()

@@ -190,3 +190,11 @@ async def test_category_underscore_is_not_a_wildcard(audit: AuditLog) -> None:
     )
     assert await refs(audit, Criteria(category="hr_confidential")) == []
     assert await refs(audit, Criteria(category="hrXconfidential")) == ["HR"]
+
+
+async def test_cli_reads_the_cpr_from_stdin(
+    filled: str, store_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("2901196632\n"))
+    assert main(["audit", "search", "--url", store_url, "--cpr", "-", "--csv"]) == 0
+    assert [r["ref"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))] == ["Q1"]

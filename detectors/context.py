@@ -120,10 +120,7 @@ class CueSet:
             return False
         if word in self.exact or (self.prefixes and word.startswith(self.prefixes)):
             return True
-        for sep in ("-", ".", "nr"):
-            if sep in word and word.split(sep, 1)[0] in self.exact:
-                return True
-        return False
+        return any(sep in word and word.split(sep, 1)[0] in self.exact for sep in ("-", ".", "nr"))
 
     def find(self, words: Iterable[str], text: str = "") -> str | None:
         """The first word that is a cue (or a phrase found in ``text``), or None."""

@@ -35,16 +35,22 @@ def check_container(archive: zipfile.ZipFile, budget: Budget, what: str) -> None
 
 
 def read_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget, *, checked: bool = False
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    budget: Budget,
+    *,
+    checked: bool = False,
+    limit: int | None = None,
 ) -> bytes:
-    """One member's bytes, after the bomb and size checks (unless ``check_container`` did them)."""
+    """A member's bytes (its first ``limit`` bytes), after the bomb and size checks (unless
+    ``check_container`` or an earlier read did them)."""
     if info.flag_bits & ENCRYPTED_FLAG:
         raise Unreadable("password-protected ZIP")
     if not checked:
         budget.unpack(info.file_size, info.compress_size)
     try:
         with archive.open(info) as member:
-            return member.read(info.file_size)
+            return member.read(info.file_size if limit is None else min(limit, info.file_size))
     except NotImplementedError:
         raise Unreadable("ZIP compression method not supported") from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):

@@ -13,7 +13,7 @@ from gateway.mime import archives, ocr, office, outlook, pdf, sheets
 from gateway.mime.charsets import decode_text, utf16_without_bom
 from gateway.mime.collector import Collector, Place
 from gateway.mime.htmltext import html_to_text
-from gateway.mime.limits import Unreadable
+from gateway.mime.limits import Budget, Unreadable
 
 # Share of control characters above which bytes are not text in any charset.
 BINARY_CONTROL_SHARE = 0.02
@@ -66,16 +66,36 @@ def looks_like_mail(data: bytes) -> bool:
     return MAIL_HEADER.match(data.lstrip()[:2048]) is not None and (b"\n\n" in data or b"\r\n\r\n" in data)
 
 
+def text_cap(budget: Budget) -> int:
+    """Bytes of a text file worth reading: text beyond the budget left cannot be kept."""
+    return budget.text_room() * 2 + 4
+
+
+def cut_text(data: bytes, cap: int) -> bytes:
+    """``data`` cut at ``cap`` bytes, less a trailing partial UTF-8 sequence (which would
+    spoil the charset guess)."""
+    if len(data) <= cap:
+        return data
+    cut = data[:cap]
+    for back in range(1, 4):
+        if cut[-back] >= 0xC0:  # the lead byte of a sequence the cut broke
+            return cut[:-back]
+        if cut[-back] < 0x80:
+            break
+    return cut
+
+
 def read_text_file(data: bytes, place: Place, depth: int, out: Collector, claimed: str) -> None:
     if looks_like_mail(data):
         from gateway.mime.message import Scope, parse, read_message  # a saved mail holds files too
 
         read_message(parse(data), Scope(place, "subject", place, "", place), depth, out)
         return
-    text = decode_text(data)
-    if looks_like_html(data, claimed):
-        text = html_to_text(text)
-    out.add(text, place)
+    cap = text_cap(out.budget)
+    text = decode_text(cut_text(data, cap))
+    out.add(html_to_text(text) if looks_like_html(data, claimed) else text, place)
+    if len(data) > cap:
+        raise out.budget.text_limit_reached()
 
 
 def read_rtf(data: bytes, place: Place, out: Collector) -> None:
@@ -121,7 +141,12 @@ def read_archive(data: bytes, place: Place, depth: int, out: Collector) -> None:
 def read_member_file(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, place: Place, depth: int, out: Collector
 ) -> None:
-    read_file(archives.read_member(archive, info, out.budget), place, depth, out)
+    """Read one archive member; a text member only as far as the text budget reaches."""
+    head = archives.read_member(archive, info, out.budget, limit=TEXT_SAMPLE)
+    cap = text_cap(out.budget) if looks_like_text(head) else None
+    read_file(archives.read_member(archive, info, out.budget, checked=True, limit=cap), place, depth, out)
+    if cap is not None and info.file_size > cap:
+        raise out.budget.text_limit_reached()
 
 
 def read_image(data: bytes, place: Place, out: Collector) -> None:

@@ -54,12 +54,15 @@ class Budget:
     def take_text(self, text: str) -> str:
         """Account for ``text`` and return the part of it that fits in the text limit."""
         encoded = text.encode("utf-8", "surrogatepass")
-        room = self.settings.max_text_bytes - self.text_bytes
+        room = self.text_room()
         if len(encoded) <= room:
             self.text_bytes += len(encoded)
             return text
         self.text_bytes = self.settings.max_text_bytes
         return encoded[: max(room, 0)].decode("utf-8", "ignore")
+
+    def text_room(self) -> int:
+        return max(self.settings.max_text_bytes - self.text_bytes, 0)
 
     def text_limit_reached(self) -> OverLimit:
         return OverLimit(f"over the text limit ({self.settings.max_text_bytes} bytes per message)")

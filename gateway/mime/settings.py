@@ -16,7 +16,7 @@ class ExtractionSettings(BaseModel):
     max_parts: PositiveInt = Field(default=500, description="MIME parts plus archive members per message")
     max_text_bytes: PositiveInt = Field(default=20_000_000, description="extracted text per message (UTF-8)")
     max_decompressed_bytes: PositiveInt = Field(
-        default=200_000_000, description="bytes unpacked from archives and Office/ODF files per message"
+        default=100_000_000, description="bytes unpacked from archives and Office/ODF files per message"
     )
     max_compression_ratio: PositiveInt = Field(
         default=200, description="uncompressed:compressed ratio above which an archive member is a bomb"

@@ -190,3 +190,12 @@ def test_hard_deadline_interrupts_code_that_never_checks_the_clock() -> None:
         while True:
             pass
     assert time.monotonic() - started < 1.0
+
+
+def test_text_over_the_limit_is_cut_without_spoiling_its_charset() -> None:
+    msg = message(body="kort")
+    attach(msg, "Søren Ærø ".encode() * 1000, "lang.txt", "text/plain")
+    result = extract(msg, max_text_bytes=1000)
+    text = text_at(result, "attachment:lang.txt")
+    assert "Søren Ærø" in text and "Ã" not in text
+    assert reasons(result) == {"attachment:lang.txt": "over the text limit (1000 bytes per message)"}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -42,7 +43,7 @@ def describe_url(url: str) -> str:
     return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
 
 
-class Database:
+class Database(ABC):
     """A connection to the audit store with the few operations the audit needs."""
 
     dialect = ""
@@ -51,9 +52,9 @@ class Database:
         self.settings = settings
         self.name = describe_url(settings.url)
 
+    @abstractmethod
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run one statement (``?`` placeholders) and return its rows."""
-        raise NotImplementedError
 
     def execute_all(self, statements: Sequence[Statement]) -> None:
         """Run statements whose results are not needed, in order."""
@@ -71,14 +72,12 @@ class Database:
         with self.transaction():
             self.execute_all(build(*self.chain_head()))
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
         """A write transaction that holds the store's write lock (serialising the chain)."""
-        raise NotImplementedError
-        yield  # pragma: no cover
 
-    def close(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def close(self) -> None: ...
 
     def fail(self, action: str, exc: Exception) -> StoreError:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -98,7 +97,8 @@ class Database:
                 self.query("INSERT INTO schema_version (version) VALUES (?)", (version,))
 
     def lock_migrations(self) -> None:
-        """Serialise concurrent first starts (the write transaction already does on SQLite)."""
+        """Serialise concurrent first starts; SQLite's write transaction already does."""
+        return
 
 
 class SQLiteDatabase(Database):
@@ -130,11 +130,13 @@ class SQLiteDatabase(Database):
         self.query("BEGIN IMMEDIATE")
         try:
             yield
+            self.query("COMMIT")
         except BaseException:
+            # Also after a failed COMMIT (disk full, I/O error): the next write must start clean.
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             raise
-        self.query("COMMIT")
 
     def close(self) -> None:
         self.conn.close()

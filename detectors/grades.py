@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.context import WINDOW_BREAK, CueSet, normalise, token_texts
-from detectors.terms import ContextScorer
+from detectors.terms import ContextScoredRecognizer, ContextScorer
 
 ENTITY = "grades"
 MARKS = frozenset(["-3", "00", "02", "4", "7", "10", "12"])
@@ -33,7 +33,7 @@ AVERAGE = re.compile(r"\b(?:snit|gennemsnit|gns|karaktergennemsnit)\b\D{0,12}?(\
 MAX_TABLE_MARKS = 20
 
 
-class GradeRecognizer(EntityRecognizer):
+class GradeRecognizer(ContextScoredRecognizer):
     """Presidio recognizer for marks in grade context; person cues decide whether it is about a pupil."""
 
     def __init__(self, grade_context: frozenset[str], scorer: ContextScorer) -> None:
@@ -114,18 +114,6 @@ class GradeRecognizer(EntityRecognizer):
         after = words[i + 1] if i + 1 < len(words) else ""
         ordinal = raw.endswith(".") and after[:1].isalpha() and after[:1].islower()
         return NOT_A_MARK_BEFORE.match(before) or NOT_A_MARK_AFTER.match(after) or ordinal
-
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_recognizer_results: list[RecognizerResult],
-        other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts | None,
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
-        return self.scorer.rescore_all(
-            raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts, context
-        )
 
     def grade_cue(self, words: list[str], i: int) -> str | None:
         lo, hi = max(0, i - CONTEXT_TOKENS), min(len(words), i + CONTEXT_TOKENS + 1)

@@ -162,12 +162,9 @@ def _words(data: Mapping[str, Any], key: str, path: Path) -> list[str]:
 
 
 def read_term_file(path: Path, tiers: Sequence[str]) -> TermList:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise LexiconError(f"{path}: cannot read term list ({exc})") from None
-    if not isinstance(data, dict):
-        raise LexiconError(f"{path}: expected a mapping with 'category' and term tiers")
+    if not path.exists():
+        raise LexiconError(f"{path}: no such term list")
+    data = _read_plain(path)
     category = str(data.get("category") or path.stem)
     known = {"category", "stoplist", "context", "description", "masks", *tiers}
     unknown = sorted(set(data) - known)
@@ -215,6 +212,7 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
 
 
 def _read_plain(path: Path) -> dict[str, Any]:
+    """A YAML mapping, or {} when the (optional) file is missing; LexiconError names the file."""
     if not path.exists():
         return {}
     try:

@@ -110,7 +110,25 @@ class ContextScorer:
         result.recognition_metadata["reason"] = ", ".join(reasons)
 
 
-class TermRecognizer(EntityRecognizer):
+class ContextScoredRecognizer(EntityRecognizer):
+    """A Presidio recognizer whose results are rescored by a ContextScorer (person, general text, cues)."""
+
+    scorer: ContextScorer
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts | None,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return self.scorer.rescore_all(
+            raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts, context
+        )
+
+
+class TermRecognizer(ContextScoredRecognizer):
     """Presidio recognizer for every category's term list."""
 
     def __init__(self, lexicon: Lexicon, scorer: ContextScorer) -> None:
@@ -167,18 +185,6 @@ class TermRecognizer(EntityRecognizer):
                 "word": hit.word,
                 "reason": f"term '{hit.term.spelling}' ({hit.term.tier} {score:.2f})",
             },
-        )
-
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_recognizer_results: list[RecognizerResult],
-        other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts | None,
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
-        return self.scorer.rescore_all(
-            raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts, context
         )
 
 

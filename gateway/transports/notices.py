@@ -17,7 +17,7 @@ from gateway.bounce import build_report
 from gateway.explain import Explanation, explain_held, explain_rerouted, shown_subject
 from gateway.routing.recipients import recipient_class
 from gateway.routing.settings import RoutingSettings
-from gateway.routing.subject_rewrite import with_subject
+from gateway.routing.subject_rewrite import with_subject, without_markers
 from gateway.transports.base import Transport
 from gateway.types import Action, Envelope, RecipientOutcome, Status, Verdict
 
@@ -118,7 +118,8 @@ class Reported(Transport):
     async def send(
         self, envelope: Envelope, recipients: Sequence[str], message: bytes, verdict: Verdict
     ) -> list[RecipientOutcome]:
-        onward = with_subject(message, verdict.subject) if verdict.markers and self.rewrite else message
+        rewrite = verdict.markers and self.rewrite
+        onward = without_markers(message, self.notices.settings.markers) if rewrite else message
         outcomes = await self.inner.send(envelope, recipients, onward, verdict)
         await self.notices.report(envelope, verdict, outcomes, message)
         return outcomes

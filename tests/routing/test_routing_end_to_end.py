@@ -198,13 +198,18 @@ async def test_reject_mode_answers_550_with_reference_and_override_is_audited(tm
         code, reply = await submit(other.port, (NOT_REGISTERED,), compose("Freja", TEXTS["foelsom"]))
         assert code == 550 and "5.7.1" in reply, reply  # Digital Post's fallback is refused too
         assert other.held() == []
-        subject = "[tilsidesæt: mor har selv bedt om det på mail] Freja"
+        subject = "[tilsidesæt: mor har selv bedt om det] Freja"
         code, reply = await submit(other.port, (UNKNOWN,), compose(subject, TEXTS["foelsom"]))
         assert code == 250, reply
         (delivered,) = other.next_hop.received
         assert parsed(delivered)["Subject"] == "Freja"
         rows = other.audit_rows("SELECT override_justification FROM message WHERE ref = ?", ref_of(reply))
-        assert rows == [("mor har selv bedt om det på mail",)]
+        assert rows == [("mor har selv bedt om det",)]
+        # Folded where an encoded word meets plain text: the Subject must keep every space.
+        long = "[sikker] Klassekonferencen: Aftale om Freja: mor har selv bedt om det på mail"
+        code, reply = await submit(other.port, (COLLEAGUE,), compose(long, TEXTS["almindelig"]))
+        assert code == 250, reply
+        assert parsed(other.next_hop.received[-1])["Subject"] == long.removeprefix("[sikker] ")
         code, reply = await submit(
             other.port, (COLLEAGUE,), compose("[tilsidesæt: skal bruges] Trivsel", TEXTS["wellbeing_survey"])
         )

@@ -473,7 +473,7 @@ def client_allowed(address: str, networks: tuple[str, ...]) -> bool:
 def auth_name(session: Session) -> str | None:
     if not session.authenticated:
         return None
-    login = session.login_data
+    login = session.auth_data
     return login.decode("utf-8", "replace") if isinstance(login, bytes) else str(login)
 
 

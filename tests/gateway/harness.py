@@ -68,6 +68,8 @@ class SinkHandler:
     data_reply: str | None = None
     delay: float = 0.0
     connections: int = 0
+    logins: list[Any] = field(default_factory=list)
+    tls_versions: list[str | None] = field(default_factory=list)
 
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -92,6 +94,10 @@ class SinkHandler:
             await asyncio.sleep(self.delay)
         if self.data_reply:
             return self.data_reply
+        transport = server.transport
+        ssl_object = transport.get_extra_info("ssl_object") if transport is not None else None
+        self.tls_versions.append(ssl_object.version() if ssl_object is not None else None)
+        self.logins.append(session.auth_data if session.authenticated else None)
         self.messages.append(
             Received(
                 envelope.mail_from or "",
@@ -107,10 +113,17 @@ class Sink:
     """A real aiosmtpd server on a free loopback port (SMTPUTF8 on), answering as its handler says."""
 
     def __init__(
-        self, handler: SinkHandler | None = None, tls_context: Any = None, smtputf8: bool = True
+        self,
+        handler: SinkHandler | None = None,
+        tls_context: Any = None,
+        smtputf8: bool = True,
+        implicit_tls: Any = None,
+        authenticator: Any = None,
     ) -> None:
         self.handler = handler or SinkHandler()
         self.smtputf8 = smtputf8
+        self.implicit_tls = implicit_tls
+        self.authenticator = authenticator
         self.thread = LoopThread()
         self.tls_context = tls_context
         self.protocols: list[SMTP] = []
@@ -125,12 +138,16 @@ class Sink:
             enable_SMTPUTF8=self.smtputf8,
             data_size_limit=None,
             tls_context=self.tls_context,
+            authenticator=self.authenticator,
+            auth_required=self.authenticator is not None,
+            auth_require_tls=self.implicit_tls is None,
         )
         self.protocols.append(protocol)
         return protocol
 
     async def start(self) -> asyncio.Server:
-        return await asyncio.get_running_loop().create_server(self.protocol, "127.0.0.1", 0)
+        loop = asyncio.get_running_loop()
+        return await loop.create_server(self.protocol, "127.0.0.1", 0, ssl=self.implicit_tls)
 
     @property
     def messages(self) -> list[Received]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MESSAGE_LOGGER = "mailvagt.message"
+MESSAGES = logging.getLogger(MESSAGE_LOGGER)
 
 
 class JSONFormatter(logging.Formatter):
@@ -69,6 +70,8 @@ class MessageLog:
         self._mark = now
 
     def emit(self) -> None:
+        if not MESSAGES.isEnabledFor(logging.INFO):
+            return
         self.timings["total"] = round((time.monotonic() - self.started) * 1000, 2)
         fields = {
             "ref": self.ref,
@@ -81,4 +84,4 @@ class MessageLog:
             "next_hop": self.next_hop,
             "timings_ms": self.timings,
         }
-        logging.getLogger(MESSAGE_LOGGER).info("message", extra={"fields": fields})
+        MESSAGES.info("message", extra={"fields": fields})

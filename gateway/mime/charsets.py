@@ -79,7 +79,7 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 def printable(data: bytes) -> bool:
-    controls = sum(1 for byte in data if byte < 32 and byte not in (9, 10, 13))
+    controls = sum(1 for byte in data if (byte < 32 and byte not in (9, 10, 13)) or 0x7F <= byte < 0xA0)
     return controls <= 0.02 * len(data)
 
 

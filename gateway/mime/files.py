@@ -28,6 +28,15 @@ MAIL_HEADER = re.compile(
     rb":[^\r\n]*\r?\n",
     re.IGNORECASE,
 )
+# Formats recognised but not read: named in the reason so staff know what to send instead.
+UNSUPPORTED = (
+    (b"\x78\x9f\x3e\x22", "Outlook winmail.dat (TNEF) not supported"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive not supported; send a ZIP"),
+    (b"Rar!\x1a\x07", "RAR archive not supported; send a ZIP"),
+    (b"\x1f\x8b", "gzip archive not supported; send a ZIP"),
+    (b"BZh", "bzip2 archive not supported; send a ZIP"),
+    (b"\xfd7zXZ\x00", "xz archive not supported; send a ZIP"),
+)
 ODF_TEXT_TYPES = (
     b"application/vnd.oasis.opendocument.text",
     b"application/vnd.oasis.opendocument.presentation",
@@ -177,6 +186,8 @@ def read_by_content(data: bytes, place: Place, depth: int, out: Collector, claim
         read_rtf(data, place, out)
     elif looks_like_image(data):
         read_image(data, place, out)
+    elif unsupported := next((why for magic, why in UNSUPPORTED if data.startswith(magic)), None):
+        raise Unreadable(unsupported)
     elif looks_like_text(data):
         read_text_file(data, place, depth, out, claimed)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import struct
 import time
@@ -199,3 +200,13 @@ def test_text_over_the_limit_is_cut_without_spoiling_its_charset() -> None:
     text = text_at(result, "attachment:lang.txt")
     assert "Søren Ærø" in text and "Ã" not in text
     assert reasons(result) == {"attachment:lang.txt": "over the text limit (1000 bytes per message)"}
+
+
+def test_known_but_unsupported_formats_are_named() -> None:
+    msg = message()
+    attach(msg, gzip.compress(b"CPR 0102034455"), "liste.csv.gz")
+    attach(msg, b"\x78\x9f\x3e\x22\x01\x00" + b"\x00\x90" * 100, "winmail.dat")
+    assert reasons(extract(msg)) == {
+        "attachment:liste.csv.gz": "gzip archive not supported; send a ZIP",
+        "attachment:winmail.dat": "Outlook winmail.dat (TNEF) not supported",
+    }

@@ -79,11 +79,17 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     checked.set_defaults(func=run_verify)
 
     purged = commands.add_parser("purge", parents=[common], help="remove records past the retention period")
-    purged.add_argument("--retention-days", type=int, help="override audit.retention_days")
+    purged.add_argument("--retention-days", type=positive, help="override audit.retention_days")
     purged.set_defaults(func=run_purge)
 
     accessed = commands.add_parser("access", parents=[common, formats, span], help="who looked up what")
     accessed.set_defaults(func=run_access)
+
+
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, 1 or more, got {text!r}")
+    return int(text)
 
 
 def parse_time(text: str) -> str:

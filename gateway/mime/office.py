@@ -64,6 +64,17 @@ PPTX_PARTS = (
     (re.compile(r"ppt/notesSlides/notesSlide\d+\.xml"), "notes"),
     (re.compile(r"ppt/comments/\w+\.xml"), "comments"),
 )
+XLSX_COMMENTS = (
+    (re.compile(r"xl/(?:comments\d*|comments/\w+)\.xml"), "comments"),
+    (re.compile(r"xl/threadedComments/\w+\.xml"), "comments"),
+)
+SPREADSHEETML = Markup(
+    paragraphs=frozenset({"comment", "threadedComment"}),
+    cells=frozenset(),
+    tabs=frozenset(),
+    breaks=frozenset(),
+    text=frozenset({"t", "text"}),
+)
 ODF_PARTS = ((re.compile(r"content\.xml"), ""), (re.compile(r"styles\.xml"), "header/footer"))
 DIGITS = re.compile(r"\d+")
 

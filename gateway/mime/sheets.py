@@ -20,7 +20,7 @@ from defusedxml import ElementTree as SafeElementTree
 from gateway.mime.archives import check_container, member_bytes
 from gateway.mime.collector import Collector, Place
 from gateway.mime.limits import Budget, Unreadable
-from gateway.mime.office import ODF, check_odf, element_text, local
+from gateway.mime.office import ODF, SPREADSHEETML, XLSX_COMMENTS, check_odf, element_text, local, read_parts
 
 CPR_HEADER = re.compile(r"cpr|personn|person-n|personnr", re.IGNORECASE)
 HEADER_ROWS = 10
@@ -120,6 +120,7 @@ def read_xlsx(archive: zipfile.ZipFile, data: bytes, place: Place, out: Collecto
             out.add(render(xlsx_rows(sheet), out.budget), place, f"sheet {sheet.title}")
     finally:
         book.close()
+    read_parts(archive, XLSX_COMMENTS, SPREADSHEETML, place, out)
 
 
 def ods_cell(elem: ElementTree.Element, budget: Budget) -> Cell:

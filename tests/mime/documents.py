@@ -7,6 +7,7 @@ import zipfile
 
 import docx
 import openpyxl
+import openpyxl.comments
 from fpdf import FPDF
 from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.style import Footer, MasterPage, PageLayout
@@ -35,7 +36,9 @@ def make_docx(
     return out.getvalue()
 
 
-def make_xlsx(rows: list[list[object]], number_format: str | None = None, title: str = "Ark1") -> bytes:
+def make_xlsx(
+    rows: list[list[object]], number_format: str | None = None, title: str = "Ark1", comment: str = ""
+) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
@@ -47,6 +50,8 @@ def make_xlsx(rows: list[list[object]], number_format: str | None = None, title:
             for cell in row_cells:
                 if isinstance(cell.value, int):
                     cell.number_format = number_format
+    if comment:
+        sheet["A1"].comment = openpyxl.comments.Comment(comment, "AKT")
     book.create_sheet("Ark2").append(["Noter", "anden fane tekst"])
     out = io.BytesIO()
     book.save(out)
@@ -69,6 +74,15 @@ def make_pdf(*pages: str, password: str | None = None) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def make_pptx(slide_text: str) -> bytes:
+    """The parts of a PowerPoint file that hold text: enough for the reader, not for PowerPoint."""
+    ns = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    slide = f"<p:sld {ns} xmlns:p='p'><a:p><a:r><a:t>{slide_text}</a:t></a:r></a:p></p:sld>"
+    return make_zip(
+        {"ppt/presentation.xml": b"<p:presentation xmlns:p='p'/>", "ppt/slides/slide1.xml": slide.encode()}
+    )
 
 
 def make_odt(body: str, footer: str = "") -> bytes:

@@ -8,7 +8,7 @@ import pytest
 
 from .build import attach, digits, extract, message, reasons, text_at
 from .cfb import make_msg, write_cfb
-from .documents import make_docx, make_ods, make_odt, make_pdf, make_rtf, make_xlsx, make_zip
+from .documents import make_docx, make_ods, make_odt, make_pdf, make_pptx, make_rtf, make_xlsx, make_zip
 
 CPR = "0102094455"
 SHOWN = "010209-4455"
@@ -49,6 +49,17 @@ def test_xlsx_every_sheet_and_formatted_cpr_numbers() -> None:
     parts = details(result, "attachment:elever.xlsx")
     assert f"{SHOWN}\tFreja\t{TERM}" in parts["sheet Ark1"]
     assert "anden fane tekst" in parts["sheet Ark2"]
+
+
+def test_xlsx_cell_comments() -> None:
+    data = make_xlsx([["CPR"], [1]], comment=f"{TERM} sendt, CPR {SHOWN}")
+    parts = details(extract(only("elever.xlsx", data)), "attachment:elever.xlsx")
+    assert TERM in parts["comments"] and SHOWN in parts["comments"]
+
+
+def test_pptx_slides() -> None:
+    parts = details(extract(only("oplæg.pptx", make_pptx(f"{TERM} {SHOWN}"))), "attachment:oplæg.pptx")
+    assert f"{TERM} {SHOWN}" in parts["slide 1"]
 
 
 def test_xlsx_cpr_column_gets_its_leading_zero_back() -> None:

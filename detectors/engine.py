@@ -20,7 +20,7 @@ from detectors import cpr, windows
 from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.lexicon import Lexicon, load_lexicon
-from detectors.nlp import LANGUAGE, build_nlp
+from detectors.nlp import LANGUAGE, build_nlp, quick_doc
 from detectors.person import PersonCues, names_in_table, subject_names
 from detectors.settings import DetectorSettings
 from detectors.terms import (
@@ -39,13 +39,14 @@ class PreloadedSpacyNlpEngine(SpacyNlpEngine):
     def __init__(self, nlp: Language) -> None:
         super().__init__(models=[{"lang_code": LANGUAGE, "model_name": nlp.meta.get("name", "blank")}])
         self.pipeline = nlp
+        self.quick = nlp.pipe_names == ["lemmatizer"]  # blank Danish: our tokenizer suffices
         self.nlp = {LANGUAGE: nlp}  # type: ignore[assignment]  # Presidio declares it None until load()
 
     def load(self) -> None:
         """Already loaded in the constructor."""
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
-        doc = self.pipeline(text)
+        doc = quick_doc(self.pipeline, text) if self.quick else self.pipeline(text)
         texts, starts, lemmas = [], [], []
         for token in doc:
             texts.append(token.text)

@@ -110,9 +110,14 @@ class GradeRecognizer(ContextScoredRecognizer):
 
     def is_other_number(self, raw: str, words: list[str], i: int) -> bool:
         """A time, week, page, amount or ordinal ("7. klasse") is no mark."""
-        before = words[i - 1] if i > 0 else ""
-        after = words[i + 1] if i + 1 < len(words) else ""
-        ordinal = raw.endswith(".") and after[:1].isalpha() and after[:1].islower()
+        j = i - 1
+        while j >= 0 and words[j] == "" and j > i - 3:  # "kl. 10": skip the abbreviation's dot
+            j -= 1
+        before = words[j] if j >= 0 else ""
+        dotted = raw.endswith(".") or (i + 1 < len(words) and words[i + 1] == "" and i + 2 < len(words))
+        k = i + 2 if dotted and not raw.endswith(".") else i + 1
+        after = words[k] if k < len(words) else ""
+        ordinal = dotted and after[:1].isalpha() and after[:1].islower()
         return NOT_A_MARK_BEFORE.match(before) or NOT_A_MARK_AFTER.match(after) or ordinal
 
     def grade_cue(self, words: list[str], i: int) -> str | None:

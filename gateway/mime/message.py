@@ -25,8 +25,10 @@ ENCRYPTED = frozenset({"multipart/encrypted", "application/pkcs7-mime", "applica
 WHITESPACE = re.compile(r"\s+")
 FOLDING = re.compile(r"\r?\n(?=[ \t])")
 HEADER_PIECE = 4096
-# Above this size, de-duplicating alternatives line by line costs more than reading both.
-DEDUPE_LIMIT = 2_000_000
+# Looking each line of one alternative up in the text of another costs lines x characters;
+# above this many, lines are only matched whole (a plain-text line wrapped differently from
+# the HTML then counts as new, which costs a duplicate, never a loss).
+SUBSTRING_WORK = 200_000_000
 
 
 @dataclass(frozen=True)
@@ -213,11 +215,18 @@ def read_alternatives(part: Message, scope: Scope, depth: int, out: Collector) -
     texts = ["\n".join(p.text for p in b.bodies) for b in branches]
     best = max(range(len(branches)), key=lambda i: len(normalise(texts[i])))
     chosen = normalise(texts[best])
+    chosen_lines = {normalise(line) for line in texts[best].splitlines()}
     for index, branch in enumerate(branches):
-        if index == best or len(texts[index]) > DEDUPE_LIMIT:
+        if index == best:
             out.merge(branch)
             continue
-        extra = [line for line in texts[index].splitlines() if normalise(line) not in chosen]
+        lines = texts[index].splitlines()
+        search = len(lines) * len(chosen) <= SUBSTRING_WORK
+        extra = [
+            line
+            for line in lines
+            if (key := normalise(line)) not in chosen_lines and not (search and key in chosen)
+        ]
         branch.bodies = []
         out.merge(branch)
         if extra:

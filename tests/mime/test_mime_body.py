@@ -176,3 +176,13 @@ def test_a_subject_of_100000_encoded_words_is_decoded_quickly() -> None:
     result = extract(raw)
     assert time.monotonic() - started < 5.0
     assert result.subject.startswith("øøø") and result.subject.endswith("CPR 0102034455")
+
+
+def test_large_alternatives_are_deduplicated_in_bounded_time() -> None:
+    rows = [f"Elev {i:05d} har fravær i uge {i % 52}" for i in range(40_000)]
+    msg = message(body="\n".join(rows))
+    msg.add_alternative("<p>" + "</p><p>".join(rows) + "</p><p>kun i html 0102034455</p>", subtype="html")
+    started = time.monotonic()
+    body = text_at(extract(msg), "body")
+    assert time.monotonic() - started < 10.0
+    assert body.count("Elev 00001 har") == 1 and CPR in body

@@ -88,6 +88,7 @@ class Detector:
         self.key, self.development_key = cpr.effective_hash_key(settings)
         self.lexicon: Lexicon = load_lexicon(settings.terms_dir, settings.terms.tiers)
         nlp, known_words = build_nlp(settings.spacy_model, self.lemmas_of_interest())
+        self.nlp = nlp
         lists = self.lexicon.lists
         person = self.person = PersonCues(
             words=CueSet.of(self.lexicon.person_words),

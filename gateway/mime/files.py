@@ -22,19 +22,19 @@ HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<div", b"<p>",
 IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-# A saved mail (.eml) starts with header lines like these.
+# A saved mail (.eml) starts with header lines, at least two of them with these names.
 MAIL_HEADER = re.compile(
-    rb"(?:return-path|received|from|to|subject|date|message-id|mime-version|x-[\w-]+|delivered-to)"
-    rb":[^\r\n]*\r?\n",
-    re.IGNORECASE,
+    rb"^(?:return-path|received|from|to|subject|date|message-id|mime-version|delivered-to):",
+    re.IGNORECASE | re.MULTILINE,
 )
+HEADER_LINE = re.compile(rb"[\w-]+:[^\r\n]*\r?\n|[ \t][^\r\n]*\r?\n")
 # Formats recognised but not read: named in the reason so staff know what to send instead.
 UNSUPPORTED = (
     (b"\x78\x9f\x3e\x22", "Outlook winmail.dat (TNEF) not supported"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip archive not supported; send a ZIP"),
     (b"Rar!\x1a\x07", "RAR archive not supported; send a ZIP"),
     (b"\x1f\x8b", "gzip archive not supported; send a ZIP"),
-    (b"BZh", "bzip2 archive not supported; send a ZIP"),
+    (b"BZh91AY&SY", "bzip2 archive not supported; send a ZIP"),
     (b"\xfd7zXZ\x00", "xz archive not supported; send a ZIP"),
 )
 ODF_TEXT_TYPES = (
@@ -72,7 +72,14 @@ def looks_like_pdf(data: bytes) -> bool:
 
 
 def looks_like_mail(data: bytes) -> bool:
-    return MAIL_HEADER.match(data.lstrip()[:2048]) is not None and (b"\n\n" in data or b"\r\n\r\n" in data)
+    """Header lines up to a blank line, two or more of them with names every mail has."""
+    head = data.lstrip()[:4096]
+    end = head.find(b"\n\r\n") if b"\n\r\n" in head else head.find(b"\n\n")
+    if end < 0:
+        return False
+    block = head[: end + 1]
+    lines_ok = all(HEADER_LINE.fullmatch(line) for line in block.splitlines(keepends=True))
+    return lines_ok and len(MAIL_HEADER.findall(block)) >= 2
 
 
 def text_cap(budget: Budget) -> int:

@@ -103,6 +103,13 @@ def header(message: Message, name: str) -> str:
     return "" if value is None else decode_words(value)
 
 
+def headers_text(message: Message) -> str:
+    """Every header but Subject (read on its own), one ``Name: value`` a line."""
+    return "\n".join(
+        f"{name}: {decode_words(value)}" for name, value in message.items() if name.lower() != "subject"
+    )
+
+
 def filename(part: Message) -> str | None:
     """The file name from Content-Disposition (RFC 2231, and RFC 2047 as some clients send),
     else from Content-Type's name."""
@@ -129,9 +136,8 @@ def read_message(message: Message, scope: Scope, depth: int, out: Collector) -> 
     out.budget.check_depth(depth)
     subject = header(message, "subject")
     out.add(subject, scope.subject, scope.subject_what)
-    if scope.within is not None:
-        sender = header(message, "from")
-        out.add(sender, scope.body, "sender of attached message")
+    if scope.within is not None:  # an attached mail's headers (names, addresses) are text too
+        out.add(headers_text(message), scope.body, "headers")
     read_part(message, scope, depth, out)
 
 

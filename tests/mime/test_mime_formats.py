@@ -188,3 +188,16 @@ def test_old_binary_office_formats_are_named_in_the_reason() -> None:
         "attachment:gammel.xls": "old Excel .xls format not supported; save as .xlsx",
         "attachment:ukendt.ole": "unknown OLE file",
     }
+
+
+def test_text_file_with_header_like_lines_is_not_taken_for_a_mail() -> None:
+    data = f"Date: 1. september\nNavn: Freja\nCPR: {SHOWN}\n\n{TERM} sendt\n".encode()
+    text = text_at(extract(only("notat.txt", data)), "attachment:notat.txt")
+    assert "Navn: Freja" in text and SHOWN in text and TERM in text
+
+
+def test_attached_message_headers_are_text() -> None:
+    msg = message(body="Videresender.")
+    msg.add_attachment(forwarded(), filename="fwd.eml")
+    parts = details(extract(msg), "attachment:fwd.eml")
+    assert "ppr@kommune.example" in parts["headers"] and "Subject" not in parts["headers"]

@@ -152,14 +152,23 @@ def main() -> int:
     return 0
 
 
+def peak_rss_mb() -> float:
+    """VmHWM of this process: unlike ru_maxrss it is not inherited from the parent across fork+exec."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def worker_rss(folder: Path) -> int:
     """A process like a gateway scan worker: build the detector, scan every corpus message, report RSS."""
     settings = DetectorSettings()
     detector = shared_detector(settings)
     for parts in corpus_parts(folder):
         classify(detector.analyze(parts), settings)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"scan worker peak RSS (detector built, corpus scanned): {rss_mb:.0f} MB")
+    print(f"scan worker peak RSS (detector built, corpus scanned): {peak_rss_mb():.0f} MB")
     return 0
 
 

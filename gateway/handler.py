@@ -120,6 +120,7 @@ class Stages:
     audit: AuditSink
     tls_context: ssl.SSLContext | None = None
     authenticator: Callable[..., Any] | None = None
+    active: int = 0  # messages being handled with these stages (a reload waits for them)
 
 
 @dataclass
@@ -356,6 +357,7 @@ class RelayHandler:
     async def handle_DATA(self, server: GatewaySMTP, session: Session, envelope: SMTPEnvelope) -> str:
         ref = new_ref()
         record = MessageLog(ref, server.client)
+        self.stages.active += 1
         try:
             reply = await self.relay(server, session, envelope, ref, record)
         except ScanTimeout:
@@ -365,6 +367,8 @@ class RelayHandler:
             log.exception("message failed", extra={"fields": {"ref": ref}})
             record.decision = record.decision or "error"
             reply = replies.internal_error(ref)
+        finally:
+            self.stages.active -= 1
         record.reply = reply
         record.emit()
         return reply

@@ -81,6 +81,7 @@ class ScanPool:
         self.workers = worker_count(settings)
         self.slots = asyncio.Semaphore(self.workers * 2)
         self.executor: ProcessPoolExecutor | None = None
+        self.closed = False
         if settings.scan.mode != "noop":
             self.executor = self.new_executor()
             self.start_workers(self.executor)
@@ -99,6 +100,8 @@ class ScanPool:
         )
 
     async def scan(self, raw: bytes, envelope: Envelope) -> Verdict:
+        if self.closed:
+            raise RuntimeError("scan pool closed by a reload or shutdown")
         if self.executor is None:
             return self.function(raw, envelope, self.settings)
         async with self.slots:
@@ -127,6 +130,7 @@ class ScanPool:
         broken.shutdown(wait=False, cancel_futures=True)
 
     async def close(self) -> None:
+        self.closed = True
         if self.executor is not None:
             executor, self.executor = self.executor, None
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)

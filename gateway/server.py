@@ -159,10 +159,21 @@ class Gateway:
             asyncio.get_running_loop().create_task(self.retire(old))
 
     async def retire(self, stages: Stages) -> None:
-        """Close replaced stages once no session that may hold them is in a transaction."""
-        while any(p.in_transaction for p in self.sessions.open):
+        """Close replaced stages once the sessions that began with them are gone (or drain_timeout).
+
+        A session keeps the stages it began with; one still open after drain_timeout gets 451 for
+        its next message (its scan pool is closed) and the client sends it again.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.server.drain_timeout
+        while loop.time() < deadline and (stages.active or self.holds(stages)):
+            await asyncio.sleep(0.2)
+        while stages.active:  # never pull the stages from under a message being handled
             await asyncio.sleep(0.2)
         await close_stages(stages)
+
+    def holds(self, stages: Stages) -> bool:
+        return any(session.event_handler.stages is stages for session in self.sessions.open)
 
     async def stop(self) -> None:
         """Refuse new sessions (421 4.3.2), let transactions in flight finish, then close everything."""

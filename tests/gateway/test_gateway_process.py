@@ -80,10 +80,15 @@ def test_sighup_reloads_and_an_invalid_file_keeps_the_old_configuration(
     gateway = serve(config, port, sink_process[0], tmp_path / "gw.log")
     try:
         assert recipients_accepted(port, 6) == 5
+        earlier = smtplib.SMTP("127.0.0.1", port, timeout=10)  # a session from before the reload
+        earlier.ehlo()
         write_config(config, base_config(tmp_path, "limits: {max_recipients: 2}\n"))
         gateway.signal(signal.SIGHUP)
         gateway.wait_for("configuration reloaded")
         assert recipients_accepted(port, 6) == 2
+        time.sleep(0.5)
+        earlier.sendmail("a@skole.example", ["b@example.dk"], sample_message())  # its stages still work
+        earlier.quit()
         write_config(config, base_config(tmp_path, "limits: {max_recipients: 4, max_recipient: 9}\n"))
         gateway.signal(signal.SIGHUP)
         gateway.wait_for("reload refused")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -104,6 +104,8 @@ class CueSet:
     exact: frozenset[str]
     prefixes: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+    seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    """Answers already given: words repeat across the windows of a worker's mail."""
 
     @classmethod
     def of(cls, words: Iterable[str]) -> CueSet:
@@ -116,6 +118,14 @@ class CueSet:
         )
 
     def match(self, word: str) -> bool:
+        known = self.seen.get(word)
+        if known is None:
+            known = self.seen[word] = self.matches(word)
+            if len(self.seen) > 100_000:
+                self.seen.clear()
+        return known
+
+    def matches(self, word: str) -> bool:
         if not word:
             return False
         if word in self.exact or (self.prefixes and word.startswith(self.prefixes)):
@@ -124,8 +134,9 @@ class CueSet:
 
     def find(self, words: Iterable[str], text: str = "") -> str | None:
         """The first word that is a cue (or a phrase found in ``text``), or None."""
+        seen = self.seen
         for word in words:
-            if self.match(word):
+            if seen.get(word) or (word not in seen and self.match(word)):
                 return word
         for phrase in self.phrases:
             if phrase in text:

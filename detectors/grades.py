@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.context import WINDOW_BREAK, CueSet, normalise, token_texts
+from detectors.context import WINDOW_BREAK, CueSet, normalise, token_texts, token_words
 from detectors.terms import ContextScoredRecognizer, ContextScorer
 
 ENTITY = "grades"
@@ -50,7 +50,7 @@ class GradeRecognizer(ContextScoredRecognizer):
         if nlp_artifacts is None:
             return []
         texts = token_texts(nlp_artifacts)
-        words = [normalise(t) for t in texts]
+        words = token_words(nlp_artifacts)[0]
         results = []
         for i, token in enumerate(texts):
             mark = token.rstrip(".,;:)")

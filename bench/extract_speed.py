@@ -208,7 +208,7 @@ extraction = extract_text(raw, ExtractionSettings(max_seconds=600))
 seconds = time.perf_counter() - started
 text = sum(len(p.text) for p in extraction.parts) / 1e6
 print(f"{len(raw) / 1e6:.1f} {seconds:.2f} {before} {peak()} {text:.1f} {len(extraction.unscannable)}")
-print([f.reason for f in extraction.unscannable], file=sys.stderr)
+print("; ".join(f.reason for f in extraction.unscannable) or "none", file=sys.stderr)
 """
 
 
@@ -234,10 +234,10 @@ def child_peak_memory(raw: bytes) -> str:
             [sys.executable, "-c", CHILD, file.name], capture_output=True, text=True, check=True
         )
     size, seconds, before, after, text, unscannable = result.stdout.split()
-    print(result.stderr.strip())
     return (
         f"message of {size} MB ({text} MB text, {unscannable} unscannable): {seconds} s, "
-        f"peak RSS {after} MB (process with the message loaded: {before} MB)"
+        f"peak RSS {after} MB (process with the message loaded: {before} MB); "
+        f"unscannable: {result.stderr.strip()}"
     )
 
 

@@ -45,7 +45,8 @@ def test_scanned_pdf_page_is_read_by_ocr() -> None:
     attach(msg, scanned_pdf(make_image(LINES, "JPEG")), "scannet.pdf", "application/pdf")
     result = extract(msg)
     ocr_parts = [p.text for p in result.parts if p.detail == "page 1 (OCR)"]
-    assert ocr_parts and "010209-4455" in ocr_parts[0]
+    assert ocr_parts and "010209-4455" in ocr_parts[0] and "underretning" in ocr_parts[0]
+    assert all(p.where == "attachment:scannet.pdf" for p in result.parts if "OCR" in p.detail)
 
 
 def test_ocr_off_makes_images_unscannable() -> None:

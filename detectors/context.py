@@ -130,6 +130,10 @@ class CueSet:
             return False
         if word in self.exact or (self.prefixes and word.startswith(self.prefixes)):
             return True
+        if "-" in word:  # "ssp-oplæg" is an "oplæg"
+            tail = word.rsplit("-", 1)[1]
+            if tail in self.exact or (self.prefixes and tail.startswith(self.prefixes)):
+                return True
         return any(sep in word and word.split(sep, 1)[0] in self.exact for sep in ("-", ".", "nr"))
 
     def find(self, words: Iterable[str], text: str = "") -> str | None:

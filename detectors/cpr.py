@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
@@ -148,8 +148,11 @@ def mask(settings: DetectorSettings) -> str:
 class CprRecognizer(PatternRecognizer):
     """Presidio recognizer: the pattern finds the shape, stdnum validates, local context scores."""
 
-    def __init__(self, settings: CprSettings) -> None:
+    def __init__(
+        self, settings: CprSettings, person_near: Callable[[TokenWindow, int], str | None] | None = None
+    ) -> None:
         self.cpr_settings = settings
+        self.person_near = person_near
         super().__init__(
             supported_entity=ENTITY,
             name="CprRecognizer",
@@ -186,9 +189,13 @@ class CprRecognizer(PatternRecognizer):
             after = window.after(conf.context_after)
             positive = POSITIVE_CUES.find([*before, *after])
             negative = NEGATIVE_CUES.find(before)
-            if positive:
+            person = None
+            if not positive and not negative and self.person_near is not None:
+                person = self.person_near(window, conf.context_before)  # a name never outweighs "ordre"
+            if positive or person:
                 score += conf.context_bonus
-                reasons.append(f"context '{positive}' +{conf.context_bonus:.2f}")
+                reasons.append(f"context '{positive}' +{conf.context_bonus:.2f}" if positive else
+                               f"{person} +{conf.context_bonus:.2f}")  # fmt: skip
             if negative and not positive:
                 score -= conf.negative_penalty
                 reasons.append(f"context '{negative}' -{conf.negative_penalty:.2f}")

@@ -100,7 +100,7 @@ class Detector:
         grade_words = {t.spelling.lstrip("*") for t in lists["grades"].terms} if "grades" in lists else set()
         registry = RecognizerRegistry(
             recognizers=[
-                cpr.CprRecognizer(settings.cpr),
+                cpr.CprRecognizer(settings.cpr, person.find),
                 TermRecognizer(self.lexicon, scorer),
                 GradeRecognizer(frozenset(grade_words), scorer),
             ],

@@ -27,6 +27,8 @@ NOT_A_MARK_AFTER = CueSet.of(
      "personer", "sider", "stk", "procent", "%", "gange", "pladser", "point", "deltagere"]
 )  # fmt: skip
 CONTEXT_TOKENS = 8
+GRADE_WORDS = ("karakter", "standpunkt", "eksamen", "prøve", "terminsprøve", "afgangsprøve", "gennemsnit",
+               "snit", "bedømmelse", "årskarakter")  # fmt: skip
 CELL_SPLIT = re.compile(r"\t|;|(?<!\d),|,(?!\d)")
 AVERAGE = re.compile(r"\b(?:snit|gennemsnit|gns|karaktergennemsnit)\b\D{0,12}?(\d{1,2},\d{1,2})\b|"
                      r"\b(\d{1,2},\d{1,2})\s+i\s+(?:snit|gennemsnit)\b", re.IGNORECASE)  # fmt: skip
@@ -59,7 +61,8 @@ class GradeRecognizer(ContextScoredRecognizer):
             cue = self.grade_cue(words, i)
             if cue is not None:
                 start = nlp_artifacts.tokens_indices[i]
-                results.append(self.result(start, start + len(mark), f"near '{cue}'", cue))
+                tier = "strong" if cue.startswith(GRADE_WORDS) else "medium"  # "karakter" beats "dansk"
+                results.append(self.result(start, start + len(mark), f"near '{cue}'", cue, tier))
         for start, end, header in self.table_marks(text):
             results.append(self.result(start, end, f"in column '{header}'", header, "strong"))
         for match in AVERAGE.finditer(text):

@@ -17,6 +17,12 @@ INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
 GREETINGS = frozenset(["fra", "cc", "mvh", "kh", "vh", "hilsen", "hilsner", "venlig", "sendt"])
 """A name right after these (same line, or the line after a closing) signs or quotes the mail."""
 PLACE_WORDS = frozenset(["i", "på", "fra", "til", "ved", "hos", "om", "af"])
+ORGANISATION_WORDS = frozenset(
+    ["skole", "skolen", "kommune", "kommunes", "gymnasium", "byg", "auto", "autoteknik", "aps", "a/s", "as",
+     "kirke", "hospital", "sygehus", "klinik", "bibliotek", "sfo", "center", "centret", "forlag", "kantine",
+     "busselskab", "region", "efterskole", "friskole", "privatskole", "hallen", "stadion", "park", "vej"]
+)  # fmt: skip
+ORGANISATION_ENDINGS = ("skole", "skolen", "kommune", "centret", "center", "gymnasium", "vej", "gade")
 CLOSINGS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "vh.", "mvh."])
 
 
@@ -134,9 +140,10 @@ def _nearest_first(lo: int, hi: int, centre: int) -> list[int]:
 
 
 def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -> bool:
-    """'Østervang Skole', 'Kragh Byg': a capitalised dictionary word after it marks a place or firm."""
-    following = texts[offset + 1] if offset + 1 < len(texts) else ""
-    return bool(following[:1].isupper() and following.isalpha() and cues.is_word(following.lower()))
+    """'Østervang Skole', 'Kragh Byg': an organisation word after it marks a place or firm ('Freja Holm'
+    is still a person, though 'holm' is a word)."""
+    following = texts[offset + 1].lower() if offset + 1 < len(texts) else ""
+    return following in ORGANISATION_WORDS or following.endswith(ORGANISATION_ENDINGS)
 
 
 def _greets_or_signs(texts: list[str], offset: int) -> bool:

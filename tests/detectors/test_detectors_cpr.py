@@ -156,3 +156,10 @@ def test_effective_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAILVAGT_HASH_KEY", "from-env")
     assert effective_hash_key(DetectorSettings(hash_key="from-config")) == ("from-env", False)
     assert fingerprint("150315-8114", "k") == fingerprint("1503158114", "k") != fingerprint("1503158114", "j")
+
+
+def test_a_name_raises_score_but_never_outweighs_a_negative_cue(find: Find) -> None:
+    (bare,) = [f.score for f in find("Nummer: 1503158114") if f.category == "cpr"]
+    (named,) = [f.score for f in find("Freja Holm 1503158114") if f.category == "cpr"]
+    assert named > bare
+    assert cprs(find, "Hej Jens, ordrenr. 1503124812 er afsendt") == []

@@ -56,7 +56,7 @@ class GradeRecognizer(ContextScoredRecognizer):
         results = []
         for i, token in enumerate(texts):
             mark = token.rstrip(".,;:)")
-            if mark not in MARKS or self.is_other_number(token, words, i):
+            if mark not in MARKS or self.is_other_number(texts, words, i):
                 continue
             cue = self.grade_cue(words, i)
             if cue is not None:
@@ -111,17 +111,24 @@ class GradeRecognizer(ContextScoredRecognizer):
                     position += len(cell) + 1
             offset += len(line)
 
-    def is_other_number(self, raw: str, words: list[str], i: int) -> bool:
+    def is_other_number(self, texts: list[str], words: list[str], i: int) -> bool:
         """A time, week, page, amount or ordinal ("7. klasse") is no mark."""
         j = i - 1
-        while j >= 0 and words[j] == "" and j > i - 3:  # "kl. 10": skip the abbreviation's dot
+        while j >= 0 and texts[j] == "." and j > i - 3:  # "kl. 10": skip the abbreviation's dot
             j -= 1
         before = words[j] if j >= 0 else ""
-        dotted = raw.endswith(".") or (i + 1 < len(words) and words[i + 1] == "" and i + 2 < len(words))
-        k = i + 2 if dotted and not raw.endswith(".") else i + 1
+        k = i + 1
+        while k < len(texts) and texts[k].isspace():
+            k += 1
+        dotted = texts[i].endswith(".") or (k < len(texts) and texts[k] == ".")
+        if dotted and not texts[i].endswith("."):
+            k += 1
+            while k < len(texts) and texts[k].isspace():
+                k += 1
+        after_raw = texts[k] if k < len(texts) else ""
+        ordinal = dotted and after_raw[:1].isalpha() and after_raw[:1].islower()
         after = words[k] if k < len(words) else ""
-        ordinal = dotted and after[:1].isalpha() and after[:1].islower()
-        return NOT_A_MARK_BEFORE.match(before) or NOT_A_MARK_AFTER.match(after) or ordinal
+        return bool(NOT_A_MARK_BEFORE.match(before) or NOT_A_MARK_AFTER.match(after) or ordinal)
 
     def grade_cue(self, words: list[str], i: int) -> str | None:
         lo, hi = max(0, i - CONTEXT_TOKENS), min(len(words), i + CONTEXT_TOKENS + 1)

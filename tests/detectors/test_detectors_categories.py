@@ -123,3 +123,54 @@ def test_survey_questions_are_not_wellbeing_findings(categories: Classify) -> No
 def test_one_mild_signal_is_not_enough(categories: Classify) -> None:
     result = categories("Hej Ole\n\nMikkel var lidt træt i dag efter turen.")
     assert result.level == Level.ALMINDELIG
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "expected"),
+    [
+        (
+            "Karakterer 9.B",
+            "Hej Lone\n\nHer er karaktererne fra terminsprøven:\nAlma 7, Bertram 4, Cecilie 10.",
+            "grades",
+        ),
+        (
+            "Emma 8.A",
+            "Hej\n\nEmma er meget ked af det og vil ikke i skole. Ingen gider være sammen med hende.",
+            "wellbeing",
+        ),
+        ("Oskar", "Hej Maja\n\nOskars forældre er ved at blive skilt, og han bor nu hos sin far.", "social"),
+        (
+            "Personalesag",
+            "Hej Jette\n\nVedlagt skriftlig advarsel til Bo Nielsen. Partshøring er afsluttet.",
+            "hr_confidential",
+        ),
+        (
+            "Friplads",
+            "Vi søger friplads til min søn. Vores husstandsindkomst er 210.000 kr.\n\nMvh Sara Nielsen",
+            "finances",
+        ),
+        (
+            "Forældrebrev",
+            "Kære forældre\n\nHusk idrætsdag. Hvis dit barn har astma, så husk medicinen.\n\nHilsen SFO",
+            None,
+        ),
+        (
+            "Ny bog",
+            "Hej 8.B\n\nVi læser romanen, hvor hovedpersonen Jonas bliver mobbet og har depression.",
+            None,
+        ),
+        (
+            "Valg",
+            "Skolevalget afholdes i uge 6 med paneldebat, hvor Venstre, SF og Enhedslisten deltager.",
+            None,
+        ),
+    ],
+)
+def test_mail_written_for_this_test(
+    categories: Classify, subject: str, body: str, expected: str | None
+) -> None:
+    result = categories(body, subject)
+    if expected is None:
+        assert result.level == Level.ALMINDELIG, [(f.category, f.reason) for f in result.findings]
+    else:
+        assert expected in result.categories, [(f.category, f.reason) for f in result.findings]

@@ -155,6 +155,14 @@ def main() -> int:
     # The relays stay up; the sink starts afresh for every run (the gateway reconnects to it).
     # Rounds interleave the three setups so that a change in machine load hits them alike.
     with running(plain, plain_port, work / "plain.log"), running(gateway, gateway_port, work / "gateway.log"):
+        warm = work / "warm-up"
+        warm.mkdir()
+        warm.chmod(0o777)
+        with running(
+            ["smtp-sink", "-u", "nobody", f"127.0.0.1:{sink_port}", "256"], sink_port, work / "sink.log"
+        ):
+            for port in fronts.values():  # not counted: first connections, caches, the audit file
+                drive("warm-up", port, warm, 200, args.sessions)
         for number in range(args.rounds):
             results = []
             for name, port in fronts.items():

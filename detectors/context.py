@@ -104,8 +104,8 @@ class CueSet:
     exact: frozenset[str]
     prefixes: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
-    seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
-    """Answers already given: words repeat across the windows of a worker's mail."""
+    seen: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Answers already given ("" for no cue): words repeat across the windows of a worker's mail."""
 
     @classmethod
     def of(cls, words: Iterable[str]) -> CueSet:
@@ -118,30 +118,42 @@ class CueSet:
         )
 
     def match(self, word: str) -> bool:
+        return bool(self.cue_of(word))
+
+    def cue_of(self, word: str) -> str:
+        """The configured cue that ``word`` matches ("" if none); only configured words are ever shown,
+        never the token itself (it may carry a number glued to it)."""
         known = self.seen.get(word)
         if known is None:
-            known = self.seen[word] = self.matches(word)
+            known = self.seen[word] = self._cue_of(word)
             if len(self.seen) > 100_000:
                 self.seen.clear()
         return known
 
-    def matches(self, word: str) -> bool:
+    def _cue_of(self, word: str) -> str:
         if not word:
-            return False
-        if word in self.exact or (self.prefixes and word.startswith(self.prefixes)):
-            return True
-        if "-" in word:  # "ssp-oplæg" is an "oplæg"
-            tail = word.rsplit("-", 1)[1]
-            if tail in self.exact or (self.prefixes and tail.startswith(self.prefixes)):
-                return True
-        return any(sep in word and word.split(sep, 1)[0] in self.exact for sep in ("-", ".", "nr"))
+            return ""
+        if word in self.exact:
+            return word
+        parts = [word, word.rsplit("-", 1)[1]] if "-" in word else [word]  # "ssp-oplæg" is an "oplæg"
+        for part in parts:
+            if part in self.exact:
+                return part
+            for prefix in self.prefixes:
+                if part.startswith(prefix):
+                    return prefix + "*"
+        for sep in ("-", ".", "nr"):
+            head = word.split(sep, 1)[0] if sep in word else ""
+            if head in self.exact:
+                return head
+        return ""
 
     def find(self, words: Iterable[str], text: str = "") -> str | None:
-        """The first word that is a cue (or a phrase found in ``text``), or None."""
-        seen = self.seen
+        """The first cue among ``words`` (or a phrase found in ``text``), or None."""
         for word in words:
-            if seen.get(word) or (word not in seen and self.match(word)):
-                return word
+            cue = self.cue_of(word)
+            if cue:
+                return cue
         for phrase in self.phrases:
             if phrase in text:
                 return phrase

@@ -76,8 +76,9 @@ class PersonCues:
         for offset in _nearest_first(lo, hi, window.first - span.start):
             text = texts[offset]
             word = normalise(text)
-            if self.words.match(word):
-                return f"person word '{word}'"
+            cue = self.words.cue_of(word)
+            if cue:
+                return f"person word '{cue}'"
             if CLASS_RE.match(text) and any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
                 return "class and initials"
             if (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Callable
 
 import pytest
@@ -163,3 +164,11 @@ def test_a_name_raises_score_but_never_outweighs_a_negative_cue(find: Find) -> N
     (named,) = [f.score for f in find("Freja Holm 1503158114") if f.category == "cpr"]
     assert named > bare
     assert cprs(find, "Hej Jens, ordrenr. 1503124812 er afsendt") == []
+
+
+def test_explanations_never_carry_digits_of_another_number(find: Find) -> None:
+    findings = find("Freja 150315-8114 og cpr.2901196632; kontonr.2103871234")
+    assert findings
+    for finding in findings:
+        without_scores = re.sub(r"\d\.\d\d", "", finding.reason).replace("modulus 11", "")
+        assert not any(ch.isdigit() for ch in without_scores), finding.reason

@@ -141,10 +141,6 @@ def candidates(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.end(), digits
 
 
-def mask(settings: DetectorSettings) -> str:
-    return settings.cpr_mask
-
-
 class CprRecognizer(PatternRecognizer):
     """Presidio recognizer: the pattern finds the shape, stdnum validates, local context scores."""
 

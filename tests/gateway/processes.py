@@ -50,9 +50,14 @@ class Process:
         return self.process.wait(timeout)
 
     def close(self) -> None:
+        """Stop it as an operator would (SIGTERM), and only kill it when that does not work."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.send_signal(signal.SIGKILL)
+                self.process.wait(10)
         self.output.close()
 
 

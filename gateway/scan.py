@@ -24,7 +24,6 @@ def scan_message(raw: bytes, envelope: Envelope, settings: Settings) -> Verdict:
         return deliver_all(envelope, Classification(Level.ALMINDELIG, (), ()))
     from detectors.classify import classify
     from detectors.engine import shared_detector
-
     from gateway.mime.extract import extract_text
     from gateway.routing.policy import choose_routes
 

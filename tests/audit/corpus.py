@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
-from pathlib import Path
 
 from detectors.cpr import fingerprint
 from gateway.types import (
@@ -22,8 +21,9 @@ from gateway.types import (
     RecipientDecision,
     Verdict,
 )
+from tests.corpus import corpus_folder
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = corpus_folder()
 # Distinctive sensitive words of the corpus (diagnoses, criminal matters, dropout risk).
 SENSITIVE_WORDS = (
     "diabetes",

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from gateway.mime.extract import extract_text
 from gateway.mime.settings import ExtractionSettings
 from gateway.types import Extraction
+from tests.corpus import corpus_folder
 
 from .build import attach, message
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "messages"
+CORPUS = corpus_folder() / "messages"
 MESSAGES = sorted(CORPUS.glob("*.eml"))
 BUDGET = ExtractionSettings(max_seconds=3.0, ocr_seconds=1.0)
 # The hard alarm fires 2 s after max_seconds; anything slower than this is a hang.

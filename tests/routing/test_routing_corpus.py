@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import main
+from tests.corpus import corpus_folder
 
 from .e2e import submit, world
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = corpus_folder()
 MESSAGES = sorted((CORPUS / "messages").glob("*.eml"))
 EXPECTED = {
     "001-tur-zoologisk-have-3a.eml": {"deliver"},

@@ -82,8 +82,12 @@ def decode_words(value: object) -> str:
     The standard decoder's time grows with the square of the number of encoded words, so a
     long header is decoded a piece at a time.
     """
-    if isinstance(value, str) and len(value) > HEADER_PIECE:
-        return "".join(decode_words(piece) for piece in pieces(value))
+    if isinstance(value, str):
+        # Unfold first (RFC 5322 2.2.3: the line break goes, the white space stays), so the
+        # space between plain text and an encoded word on the next line is kept.
+        value = FOLDING.sub("", value)
+        if len(value) > HEADER_PIECE:
+            return "".join(decode_words(piece) for piece in pieces(value))
     try:
         chunks = decode_header(value)  # type: ignore[arg-type]
     except Exception:  # a malformed encoded word must not hide the rest of the header

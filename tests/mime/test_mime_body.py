@@ -21,6 +21,14 @@ def test_subject_encoded_words_are_decoded() -> None:
     assert result.message_id == "<x@y>"
 
 
+def test_a_folded_subject_keeps_the_space_before_an_encoded_word() -> None:
+    raw = (
+        b"From: a@skole.example\r\nSubject: Referat om elev\r\n =?utf-8?q?S=C3=B8ren_Holm?= og\r\n"
+        b" =?utf-8?q?Ida?=\r\nMessage-ID: <x@y>\r\n\r\nhej\r\n"
+    )
+    assert extract(raw).subject == "Referat om elev Søren Holm og Ida"
+
+
 def test_quoted_printable_soft_break_inside_a_cpr_is_joined() -> None:
     raw = (
         b"From: a@skole.example\r\nSubject: x\r\nMIME-Version: 1.0\r\n"

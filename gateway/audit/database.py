@@ -109,6 +109,8 @@ class SQLiteDatabase(Database):
         path = Path(settings.url.removeprefix(SQLITE_PREFIX))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Only the gateway's user may read the log (SQLite gives its -wal/-shm files the same mode).
+            path.touch(mode=0o600, exist_ok=True)
             self.conn = sqlite3.connect(
                 path, timeout=settings.connect_timeout, isolation_level=None, check_same_thread=False
             )

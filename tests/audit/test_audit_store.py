@@ -142,3 +142,13 @@ async def test_sqlite_store_is_in_wal_mode_with_full_sync(tmp_path: Path) -> Non
     finally:
         await audit.close()
     assert (tmp_path / "new" / "audit.sqlite3").exists()  # folder and file created on first start
+
+
+async def test_sqlite_files_are_readable_by_the_gateway_user_only(tmp_path: Path) -> None:
+    path = tmp_path / "audit.sqlite3"
+    audit = await open_audit(AuditSettings(url=f"sqlite:///{path}", auto_purge=False))
+    try:
+        files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+        assert {oct(f.stat().st_mode & 0o777) for f in files} == {"0o600"}
+    finally:
+        await audit.close()

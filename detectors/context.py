@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Doc
 
 WINDOW_BREAK = "\u00b6"
 """Separates analysed windows in the joined text; context never crosses it."""
@@ -16,13 +16,44 @@ _STRIP = ".:;,()[]\"'!?«»“”/*"
 
 
 class TokenArtifacts(NlpArtifacts):
-    """Presidio's NLP artifacts plus the token texts as a plain list (iterating a spaCy Doc is slow)."""
+    """Presidio's NLP artifacts with the token texts, words and lemmas as plain lists (iterating a
+    spaCy Doc is slow); the Doc itself is made only when something asks for ``tokens``."""
 
-    def __init__(self, texts: list[str], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        texts: list[str],
+        starts: list[int],
+        lemmas: list[str],
+        language: str,
+        make_doc: Callable[[], Doc],
+    ) -> None:
+        self.make_doc = make_doc
+        self.doc: Doc | None = None
+        super().__init__(
+            entities=[],
+            tokens=None,  # type: ignore[arg-type]  # the Doc is made on first use
+            tokens_indices=starts,
+            lemmas=lemmas,
+            nlp_engine=None,  # Presidio's keyword list is not used and costs a vocab lookup per token
+            language=language,
+        )
         self.texts = texts
         self.words = [normalise(t) for t in texts]
-        self.lemma_words = [normalise(lemma) for lemma in self.lemmas]
+        self.lemma_words = [
+            word if lemma == text else normalise(lemma)
+            for text, word, lemma in zip(texts, self.words, lemmas, strict=True)
+        ]
+
+    @property
+    def tokens(self) -> Doc:
+        doc = self.doc
+        if doc is None:
+            doc = self.doc = self.make_doc()
+        return doc
+
+    @tokens.setter
+    def tokens(self, doc: Doc | None) -> None:
+        self.doc = doc
 
 
 def token_words(artifacts: NlpArtifacts) -> tuple[list[str], list[str]]:
@@ -80,7 +111,7 @@ class TokenWindow:
 
     def after(self, count: int) -> list[str]:
         """Up to ``count`` tokens after the span, nearest first."""
-        total = len(self.artifacts.tokens)
+        total = len(self.artifacts.tokens_indices)
         return self._words(range(self.last + 1, min(total, self.last + 1 + count)))
 
     def around_tokens(self, count: int) -> list[str]:
@@ -93,7 +124,7 @@ class TokenWindow:
         return " ".join(normalised[span.start : span.stop])
 
     def token_range(self, count: int) -> range:
-        total = len(self.artifacts.tokens)
+        total = len(self.artifacts.tokens_indices)
         return range(max(0, self.first - count), min(total, self.last + 1 + count))
 
 

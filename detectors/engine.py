@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from detectors import cpr, windows
 from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.lexicon import Lexicon, load_lexicon
-from detectors.nlp import LANGUAGE, build_nlp, quick_doc
+from detectors.nlp import LANGUAGE, build_nlp, lemmatize, quick_doc, tokenize
 from detectors.person import PersonCues, names_in_table, subject_names
 from detectors.settings import DetectorSettings
 from detectors.terms import (
@@ -34,11 +35,16 @@ from gateway.types import Finding, TextPart
 
 
 class PreloadedSpacyNlpEngine(SpacyNlpEngine):
-    """Presidio's spaCy engine around a pipeline we built ourselves (nothing is downloaded)."""
+    """Presidio's spaCy engine around a pipeline we built ourselves (nothing is downloaded).
 
-    def __init__(self, nlp: Language) -> None:
+    With ``lemmas`` (blank Danish's lookup table) a text is tokenised by our regular expression and
+    lemmatised by dict look-ups, exactly as the pipeline would, without building a spaCy Doc per text;
+    a trained pipeline runs its components."""
+
+    def __init__(self, nlp: Language, lemmas: Mapping[str, str] | None = None) -> None:
         super().__init__(models=[{"lang_code": LANGUAGE, "model_name": nlp.meta.get("name", "blank")}])
         self.pipeline = nlp
+        self.lemmas = lemmas
         self.quick = nlp.pipe_names == ["lemmatizer"]  # blank Danish: our tokenizer suffices
         self.nlp = {LANGUAGE: nlp}  # type: ignore[assignment]  # Presidio declares it None until load()
 
@@ -46,21 +52,21 @@ class PreloadedSpacyNlpEngine(SpacyNlpEngine):
         """Already loaded in the constructor."""
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
+        if self.lemmas is not None:
+            tokens = tokenize(text)
+            lemmas = lemmatize(tokens, self.lemmas)
+
+            def make_doc() -> Doc:
+                return Doc(self.pipeline.vocab, words=tokens.texts, spaces=tokens.spaces, lemmas=lemmas)
+
+            return TokenArtifacts(tokens.texts, tokens.starts, lemmas, language, make_doc)
         doc = quick_doc(self.pipeline, text) if self.quick else self.pipeline(text)
         texts, starts, lemmas = [], [], []
         for token in doc:
             texts.append(token.text)
             starts.append(token.idx)
             lemmas.append(token.lemma_ or token.text)
-        return TokenArtifacts(
-            texts,
-            entities=[],
-            tokens=doc,
-            tokens_indices=starts,
-            lemmas=lemmas,
-            nlp_engine=None,  # Presidio's keyword list is not used and costs a vocab lookup per token
-            language=language,
-        )
+        return TokenArtifacts(texts, starts, lemmas, language, lambda: doc)
 
 
 class RecognizerContext(ContextAwareEnhancer):
@@ -87,14 +93,14 @@ class Detector:
         self.settings = settings
         self.key, self.development_key = cpr.effective_hash_key(settings)
         self.lexicon: Lexicon = load_lexicon(settings.terms_dir, settings.terms.tiers)
-        nlp, known_words = build_nlp(settings.spacy_model, self.lemmas_of_interest())
-        self.nlp = nlp
+        pipeline = build_nlp(settings.spacy_model, self.lemmas_of_interest())
+        self.nlp = pipeline.nlp
         lists = self.lexicon.lists
         person = self.person = PersonCues(
             words=CueSet.of(self.lexicon.person_words),
             phrases=self.lexicon.person_phrases,
             not_names=self.lexicon.not_names,
-            vocabulary=known_words,
+            vocabulary=pipeline.vocabulary,
         )
         scorer = ContextScorer(self.lexicon, person, settings.terms)
         grade_words = {t.spelling.lstrip("*") for t in lists["grades"].terms} if "grades" in lists else set()
@@ -108,7 +114,7 @@ class Detector:
         )
         self.analyzer = AnalyzerEngine(
             registry=registry,
-            nlp_engine=PreloadedSpacyNlpEngine(nlp),
+            nlp_engine=PreloadedSpacyNlpEngine(pipeline.nlp, pipeline.lemmas),
             supported_languages=[LANGUAGE],
             context_aware_enhancer=RecognizerContext(),
         )

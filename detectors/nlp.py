@@ -12,7 +12,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,56 +61,81 @@ def read_lookup_table() -> dict[str, str]:
 
 TOKEN = re.compile(r"(?<![\w-])-\d+|\d+,\d+|\w+(?:[-.'\u2019\u2013]\w+)*|[^\w\s]")
 """Words (with inner hyphens, dots, apostrophes: CPR-nr, 3.A, 150315-8114), -3, decimals, punctuation."""
+SPLIT = re.compile(rf"{TOKEN.pattern}|\s+")
+"""A token or a run of whitespace: TOKEN matches at every other character, so the runs fill the gaps."""
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A text cut into tokens as spaCy cuts it: one space after a token is the token's trailing space,
+    any other whitespace is a token of its own, so the offsets match the text exactly."""
+
+    texts: list[str]
+    starts: list[int]
+    spaces: list[bool]
+
+
+def tokenize(text: str) -> Tokens:
+    """Tokenise with one regular expression: ~4x faster than spaCy's rule-based tokenizer."""
+    texts: list[str] = []
+    starts: list[int] = []
+    spaces: list[bool] = []
+    for match in SPLIT.finditer(text):
+        token = match.group()
+        start = match.start()
+        if token.isspace():
+            if texts and token[0] == " ":
+                spaces[-1] = True
+                token = token[1:]
+                start += 1
+            if not token:
+                continue
+        texts.append(token)
+        starts.append(start)
+        spaces.append(False)
+    return Tokens(texts, starts, spaces)
 
 
 def quick_doc(nlp: Language, text: str) -> Doc:
-    """Tokenise with one regular expression and run the lemmatizer: ~4x faster than spaCy's rule-based
-    tokenizer on the short windows we analyse. Whitespace other than one space after a token becomes
-    its own token, as in spaCy, so token offsets match the text exactly."""
-    words: list[str] = []
-    spaces: list[bool] = []
-    position = 0
-    for match in TOKEN.finditer(text):
-        gap = text[position : match.start()]
-        if gap:
-            if words and gap[0] == " " and not spaces[-1]:
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-        words.append(match.group())
-        spaces.append(False)
-        position = match.end()
-    tail = text[position:]
-    if tail:
-        if words and tail[0] == " ":
-            spaces[-1] = True
-            tail = tail[1:]
-        if tail:
-            words.append(tail)
-            spaces.append(False)
-    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    """Our tokens as a spaCy Doc, through the pipeline's components (for a trained pipeline)."""
+    tokens = tokenize(text)
+    doc = Doc(nlp.vocab, words=tokens.texts, spaces=tokens.spaces)
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc
 
 
-def build_nlp(model: str | None, lemmas_of_interest: Iterable[str]) -> tuple[Language, Vocabulary]:
+def lemmatize(tokens: Tokens, table: Mapping[str, str]) -> list[str]:
+    """What spaCy's lookup lemmatizer gives each token (the table's lemma, else the text), without
+    building a Doc: on the short windows the Doc cost more than the lookups."""
+    return [table.get(text, text) for text in tokens.texts]
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The spaCy pipeline, the vocabulary of known words, and, for blank Danish, the lemmatizer's
+    table as a plain dict (``None`` for a trained pipeline, whose components must run)."""
+
+    nlp: Language
+    vocabulary: Vocabulary
+    lemmas: dict[str, str] | None
+
+
+def build_nlp(model: str | None, lemmas_of_interest: Iterable[str]) -> Pipeline:
     """The configured trained pipeline when installed, else blank Danish with the lookup lemmatizer
     (added and initialised explicitly, nothing downloaded); and the vocabulary of known words."""
     table = read_lookup_table()
     vocabulary = Vocabulary([*table, *table.values()])
     if model and spacy.util.is_package(model):
-        nlp = spacy.load(model, disable=["ner", "parser"])
-    else:
-        wanted = {w.lower() for w in lemmas_of_interest}
-        kept = {form: lemma for form, lemma in table.items() if lemma.lower() in wanted and form != lemma}
-        kept.update({form[:1].upper() + form[1:]: lemma for form, lemma in list(kept.items())})
-        lookups = Lookups()
-        lookups.add_table("lemma_lookup", kept)
-        nlp = spacy.blank(LANGUAGE)
-        lemmatizer: Any = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        lemmatizer.initialize(lookups=lookups)
+        del table
+        return Pipeline(spacy.load(model, disable=["ner", "parser"]), vocabulary, None)
+    wanted = {w.lower() for w in lemmas_of_interest}
+    kept = {form: lemma for form, lemma in table.items() if lemma.lower() in wanted and form != lemma}
+    kept.update({form[:1].upper() + form[1:]: lemma for form, lemma in list(kept.items())})
     del table
-    return nlp, vocabulary
+    lookups = Lookups()
+    lookups.add_table("lemma_lookup", kept)
+    nlp = spacy.blank(LANGUAGE)
+    lemmatizer: Any = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    lemmatizer.initialize(lookups=lookups)
+    return Pipeline(nlp, vocabulary, kept)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detectors.engine import Detector
+from detectors.context import TokenArtifacts
+from detectors.engine import Detector, PreloadedSpacyNlpEngine
 from detectors.nlp import quick_doc
 
 
@@ -23,3 +24,30 @@ def test_tokens_and_lemmas(detector: Detector) -> None:
     assert [t.text for t in doc][:4] == ["CPR-nr", ".", ":", "150315-8114"]
     assert {"3.A", "-3", "7,3"} <= {t.text for t in doc}
     assert [t.lemma_ for t in doc if t.text == "børn"] == ["barn"]
+
+
+def engine_of(detector: Detector) -> PreloadedSpacyNlpEngine:
+    engine = detector.analyzer.nlp_engine
+    assert isinstance(engine, PreloadedSpacyNlpEngine) and engine.lemmas is not None
+    return engine
+
+
+FORMS = st.sampled_from(["børn", "Børn", "eleverne", "astmaen", "CPR-nr", "3.A", "-3", "7,3", "Freja", "og"])
+GAPS = st.sampled_from([" ", "  ", "\n", " \n", "\t", "", ". ", ", "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=st.lists(st.tuples(FORMS, GAPS), max_size=12), noise=st.text(max_size=20))
+def test_artifacts_without_a_doc_match_the_spacy_pipeline(
+    detector: Detector, pieces: list[tuple[str, str]], noise: str
+) -> None:
+    text = "".join(word + gap for word, gap in pieces) + noise
+    artifacts = engine_of(detector).process_text(text, "da")
+    doc = quick_doc(detector.nlp, text)
+    assert isinstance(artifacts, TokenArtifacts)
+    assert artifacts.texts == [t.text for t in doc]
+    assert artifacts.tokens_indices == [t.idx for t in doc]
+    assert artifacts.lemmas == [t.lemma_ or t.text for t in doc]
+    assert [(t.text, t.lemma_, t.whitespace_) for t in artifacts.tokens] == [
+        (t.text, t.lemma_, t.whitespace_) for t in doc
+    ]

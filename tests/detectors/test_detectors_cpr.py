@@ -7,9 +7,11 @@ import hmac
 import re
 from collections.abc import Callable
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
-from detectors.cpr import DEVELOPMENT_KEY, birth_date, effective_hash_key, fingerprint
+from detectors.cpr import DEVELOPMENT_KEY, PATTERN, birth_date, effective_hash_key, fingerprint
 from detectors.settings import DetectorSettings
 from gateway.types import Finding
 
@@ -172,3 +174,19 @@ def test_explanations_never_carry_digits_of_another_number(find: Find) -> None:
     for finding in findings:
         without_scores = re.sub(r"\d\.\d\d", "", finding.reason).replace("modulus 11", "")
         assert not any(ch.isdigit() for ch in without_scores), finding.reason
+
+
+PLAIN_PATTERN = re.compile(
+    r"(?<![\w+])(?<!\d[.,])(\d{6})(?:[-\u2013\u2011\u00a0 ./]|\s-\s)?(\d{4})(?![\w]|[.,]\d)"
+)
+"""The CPR shape written plainly: the lookbehinds before the digits."""
+
+
+@hypothesis.settings(max_examples=500, deadline=None)
+@hypothesis.given(
+    pieces=st.lists(st.sampled_from([*"0123456789" * 3, *"-\u2013\u2011\u00a0 ./,+a_\n", " - "]))
+)
+def test_pattern_finds_what_the_plain_pattern_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found = [(m.span(), m.groups()) for m in PATTERN.finditer(text)]
+    assert found == [(m.span(), m.groups()) for m in PLAIN_PATTERN.finditer(text)]

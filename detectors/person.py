@@ -10,7 +10,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 
-from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, token_texts
+from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, token_texts, token_words
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
 INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
@@ -35,6 +35,7 @@ class PersonCues:
     not_names: frozenset[str]
     vocabulary: Container[str]
     name_cache: dict[str, bool] = field(default_factory=dict, compare=False)
+    marks: dict[str, tuple[str, str] | None] = field(default_factory=dict, compare=False)
 
     def is_word(self, lower: str) -> bool:
         return lower in self.vocabulary or lower in self.not_names
@@ -67,27 +68,44 @@ class PersonCues:
             return False
         return not (self.is_compound(lower) or self.is_compound(base))
 
+    def mark(self, text: str) -> tuple[str, str] | None:
+        """What a token alone may say about a person: ("word", cue), ("class", ""), ("name", ""), or
+        None; remembered per token text (the same words recur in every window of a worker's mail)."""
+        try:
+            return self.marks[text]
+        except KeyError:
+            pass
+        cue = self.words.cue_of(normalise(text))
+        if cue:
+            mark: tuple[str, str] | None = ("word", cue)
+        elif CLASS_RE.match(text):
+            mark = ("class", "")
+        elif self.is_name(text):
+            mark = ("name", "")
+        else:
+            mark = None
+        if len(self.marks) > 100_000:
+            self.marks.clear()
+        self.marks[text] = mark
+        return mark
+
     def find(self, window: TokenWindow, count: int) -> str | None:
         """A short description of the nearest person cue within ``count`` tokens, or None."""
         span = window.token_range(count)
         texts = token_texts(window.artifacts)[span.start : span.stop]
-        limit = _limits(texts, window.first - span.start, window.last - span.start)
-        lo, hi = limit
-        for offset in _nearest_first(lo, hi, window.first - span.start):
-            text = texts[offset]
-            word = normalise(text)
-            cue = self.words.cue_of(word)
-            if cue:
+        lo, hi = _limits(texts, window.first - span.start, window.last - span.start)
+        centre = window.first - span.start
+        marked = [(abs(i - centre), i, mark) for i in range(lo, hi) if (mark := self.mark(texts[i]))]
+        for _, offset, (kind, cue) in sorted(marked):  # nearest first; before the span on a tie
+            if kind == "word":
                 return f"person word '{cue}'"
-            if CLASS_RE.match(text) and any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
-                return "class and initials"
-            if (
-                self.is_name(text)
-                and not _followed_by_organisation(texts, offset, self)
-                and not _greets_or_signs(texts, offset)
-            ):
+            if kind == "class":
+                if any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
+                    return "class and initials"
+            elif not _followed_by_organisation(texts, offset, self) and not _greets_or_signs(texts, offset):
                 return "name"
-        joined = " ".join(normalise(t) for t in texts[lo:hi])
+        words = token_words(window.artifacts)[0][span.start + lo : span.start + hi]
+        joined = " ".join(words)
         for phrase in self.phrases:
             if phrase in joined:
                 return f"person phrase '{phrase}'"
@@ -134,10 +152,6 @@ def _limits(texts: list[str], first: int, last: int) -> tuple[int, int]:
             hi = i
             break
     return lo, hi
-
-
-def _nearest_first(lo: int, hi: int, centre: int) -> list[int]:
-    return sorted(range(lo, hi), key=lambda i: abs(i - centre))
 
 
 def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -91,28 +91,35 @@ class TokenWindow:
         prefix = token_texts(artifacts)[first][: max(0, start - token_start)] if starts else ""
         return cls(artifacts, first, last, prefix)
 
-    def _words(self, indices: Iterable[int]) -> list[str]:
-        words: list[str] = []
+    def _words(self, start: int, stop: int, step: int) -> list[str]:
+        """Words of tokens ``start`` up to ``stop`` (exclusive; -1 is before the first token), each
+        followed by its lemma where that differs; a window break ends them."""
+        if start < 0:
+            return []
         normalised, lemmas = token_words(self.artifacts)
-        for i in indices:
-            word = normalised[i]
-            if word == WINDOW_BREAK:
-                break
-            words.append(word)
-            lemma = lemmas[i] if i < len(lemmas) else ""
+        picked = slice(start, None if stop < 0 else stop, step)
+        words, word_lemmas = normalised[picked], lemmas[picked]
+        if WINDOW_BREAK in words:
+            cut = words.index(WINDOW_BREAK)
+            words, word_lemmas = words[:cut], word_lemmas[:cut]
+        if words == word_lemmas:  # the usual case: no token in reach has another lemma
+            return words
+        with_lemmas: list[str] = []
+        for word, lemma in zip(words, word_lemmas, strict=True):
+            with_lemmas.append(word)
             if lemma and lemma != word:
-                words.append(lemma)
-        return words
+                with_lemmas.append(lemma)
+        return with_lemmas
 
     def before(self, count: int) -> list[str]:
         """Up to ``count`` tokens before the span, nearest first (plus lemmas and a glued prefix)."""
-        words = [normalise(self.prefix)] if self.prefix.strip(_STRIP) else []
-        return words + self._words(range(self.first - 1, max(-1, self.first - 1 - count), -1))
+        words = self._words(self.first - 1, max(-1, self.first - 1 - count), -1)
+        return [normalise(self.prefix), *words] if self.prefix.strip(_STRIP) else words
 
     def after(self, count: int) -> list[str]:
         """Up to ``count`` tokens after the span, nearest first."""
         total = len(self.artifacts.tokens_indices)
-        return self._words(range(self.last + 1, min(total, self.last + 1 + count)))
+        return self._words(self.last + 1, min(total, self.last + 1 + count), 1)
 
     def around_tokens(self, count: int) -> list[str]:
         return self.before(count) + self.after(count)
@@ -179,12 +186,14 @@ class CueSet:
                 return head
         return ""
 
-    def find(self, words: Iterable[str], text: str = "") -> str | None:
+    def find(self, words: Sequence[str], text: str = "") -> str | None:
         """The first cue among ``words`` (or a phrase found in ``text``), or None."""
-        for word in words:
-            cue = self.cue_of(word)
-            if cue:
-                return cue
+        cues = list(map(self.seen.get, words))  # answered before, in most windows every word
+        if None in cues:
+            cues = [self.cue_of(word) for word in words]
+        cue = next(filter(None, cues), None)
+        if cue:
+            return cue
         for phrase in self.phrases:
             if phrase in text:
                 return phrase

@@ -38,7 +38,7 @@ class TokenArtifacts(NlpArtifacts):
             language=language,
         )
         self.texts = texts
-        self.words = [normalise(t) for t in texts]
+        self.words = [t.lower().strip(_STRIP) for t in texts]  # normalise(), without a call per token
         self.lemma_words = [
             word if lemma == text else normalise(lemma)
             for text, word, lemma in zip(texts, self.words, lemmas, strict=True)

@@ -8,7 +8,7 @@ autismediagnose), ``*mobb*`` (anywhere inside a word); multi-word phrases are al
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,8 @@ class Lexicon:
     not_names: frozenset[str] = frozenset()
     generic_words: frozenset[str] = frozenset()
     automaton: Any = None
+    stop_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each category's stoplist as a tuple, for one ``str.startswith`` call per hit."""
 
     def compile(self) -> Lexicon:
         automaton = ahocorasick.Automaton()
@@ -97,6 +99,7 @@ class Lexicon:
         if grouped:
             automaton.make_automaton()
         self.automaton = automaton if grouped else None
+        self.stop_prefixes = {name: tuple(sorted(tl.stoplist)) for name, tl in self.lists.items()}
         return self
 
     def hits(self, lower: str) -> Iterator[Hit]:
@@ -115,35 +118,30 @@ class Lexicon:
                     yield hit
 
     def stopped(self, hit: Hit) -> bool:
-        stoplist = self.lists[hit.term.category].stoplist
-        return any(hit.word.startswith(stop) for stop in stoplist) if stoplist else False
-
-
-def is_letter(ch: str) -> bool:
-    return ch.isalnum()
+        return hit.word.startswith(self.stop_prefixes[hit.term.category])
 
 
 def _bounded(lower: str, start: int, end: int, term: Term) -> Hit | None:
     word_start = start
-    while word_start > 0 and is_letter(lower[word_start - 1]):
+    while word_start > 0 and lower[word_start - 1].isalnum():
         word_start -= 1
     if word_start != start and not term.head_open:
         return None
     word_end = end
-    while word_end < len(lower) and is_letter(lower[word_end]):
+    while word_end < len(lower) and lower[word_end].isalnum():
         word_end += 1
     if not term.tail_open and lower[end:word_end] not in INFLECTIONS:
         return None
     # a hyphenated compound (ADHD-udredning) is one word for the stoplist and the snippet
     left = word_start
-    while left > 1 and lower[left - 1] == "-" and is_letter(lower[left - 2]):
+    while left > 1 and lower[left - 1] == "-" and lower[left - 2].isalnum():
         left -= 2
-        while left > 0 and is_letter(lower[left - 1]):
+        while left > 0 and lower[left - 1].isalnum():
             left -= 1
     right = word_end
-    while right < len(lower) - 1 and lower[right] == "-" and is_letter(lower[right + 1]):
+    while right < len(lower) - 1 and lower[right] == "-" and lower[right + 1].isalnum():
         right += 2
-        while right < len(lower) and is_letter(lower[right]):
+        while right < len(lower) and lower[right].isalnum():
             right += 1
     return Hit(term, start, end, lower[left:right])
 

@@ -160,9 +160,8 @@ class TermRecognizer(ContextScoredRecognizer):
     def lemma_hits(self, artifacts: NlpArtifacts, seen: set[tuple[int, Term]]) -> list[Hit]:
         """Irregular forms (børn -> barn) found through the lookup lemmatizer."""
         found: list[Hit] = []
-        for token, lemma, start in zip(
-            token_texts(artifacts), artifacts.lemmas, artifacts.tokens_indices, strict=False
-        ):
+        tokens = zip(token_texts(artifacts), artifacts.lemmas, artifacts.tokens_indices, strict=False)
+        for token, lemma, start in [t for t in tokens if t[0] != t[1]]:  # most lemmas are the token
             terms = self.by_lemma.get(lemma) or self.by_lemma.get(lemma.lower())
             if not terms or token.lower() == lemma.lower():
                 continue

@@ -102,6 +102,9 @@ class ScanSettings(BaseModel):
     mode: Literal["full", "noop"] = "full"
     workers: int = Field(default=0, ge=0, description="per gateway process; 0 = CPUs / processes")
     deadline: PositiveFloat = 60.0
+    express_max_bytes: int = Field(
+        default=262144, ge=0, description="messages up to this size also have a worker of their own; 0 = none"
+    )
 
 
 class LoggingSettings(BaseModel):

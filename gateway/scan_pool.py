@@ -69,68 +69,103 @@ def worker_count(settings: Settings) -> int:
     return max(1, cpus // (settings.server.processes or cpus))
 
 
-class ScanPool:
-    """A bounded pool of scan processes with a per-message deadline.
+class Lane:
+    """Worker processes with their own queue: ``slots`` bounds what is submitted, ``busy`` counts it."""
 
-    ``scan.mode: noop`` answers deliver-all in-process: there is nothing to compute.
-    """
-
-    def __init__(self, settings: Settings, function: ScanFunction = scan_message) -> None:
+    def __init__(self, name: str, workers: int, settings: Settings, function: ScanFunction) -> None:
+        self.name = name
+        self.workers = workers
         self.settings = settings
         self.function = function
-        self.workers = worker_count(settings)
-        self.slots = asyncio.Semaphore(self.workers * 2)
-        self.executor: ProcessPoolExecutor | None = None
-        self.closed = False
-        if settings.scan.mode != "noop":
-            self.executor = self.new_executor()
-            self.start_workers(self.executor)
-
-    def start_workers(self, executor: ProcessPoolExecutor) -> None:
-        """Start every worker now (each warms up in its initializer), not at the first messages."""
-        for _ in range(self.workers):
-            executor.submit(ready)
+        self.slots = asyncio.Semaphore(workers * 2)
+        self.busy = 0
+        self.executor = self.new_executor()
 
     def new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        executor = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
             initargs=(self.settings, self.function),
         )
+        for _ in range(self.workers):  # start every worker now (each warms up), not at the first messages
+            executor.submit(ready)
+        return executor
+
+    def has_idle_worker(self) -> bool:
+        return self.busy < self.workers
 
     async def scan(self, raw: bytes, envelope: Envelope) -> Verdict:
-        if self.closed:
-            raise RuntimeError("scan pool closed by a reload or shutdown")
-        if self.executor is None:
-            return self.function(raw, envelope, self.settings)
-        async with self.slots:
-            executor = self.executor
-            future = asyncio.get_running_loop().run_in_executor(executor, scan_in_worker, raw, envelope)
-            try:
-                return await asyncio.wait_for(future, self.settings.scan.deadline)
-            except TimeoutError:
-                log.warning(
-                    "scan deadline exceeded; restarting scan workers", extra={"fields": {"ref": envelope.ref}}
-                )
-                self.replace(executor)
-                raise ScanTimeout from None
-            except BrokenProcessPool:
-                self.replace(executor)
-                raise
+        self.busy += 1
+        try:
+            async with self.slots:
+                executor = self.executor
+                future = asyncio.get_running_loop().run_in_executor(executor, scan_in_worker, raw, envelope)
+                try:
+                    return await asyncio.wait_for(future, self.settings.scan.deadline)
+                except TimeoutError:
+                    log.warning(
+                        "scan deadline exceeded; restarting scan workers",
+                        extra={"fields": {"ref": envelope.ref, "lane": self.name}},
+                    )
+                    self.replace(executor)
+                    raise ScanTimeout from None
+                except BrokenProcessPool:
+                    self.replace(executor)
+                    raise
+        finally:
+            self.busy -= 1
 
     def replace(self, broken: ProcessPoolExecutor) -> None:
         """Kill the workers of ``broken`` (a runaway scan holds one) and start a fresh pool."""
         if self.executor is not broken:
             return
         self.executor = self.new_executor()
-        self.start_workers(self.executor)
         for process in list(getattr(broken, "_processes", {}).values()):
             process.kill()
         broken.shutdown(wait=False, cancel_futures=True)
 
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+class ScanPool:
+    """Bounded pools of scan processes with a per-message deadline.
+
+    The main lane has ``scan.workers`` processes. A small message (up to
+    ``scan.express_max_bytes``) takes an idle main worker when there is one, else the express
+    lane's own worker: it never waits behind the large attachments being read. ``scan.mode: noop``
+    answers deliver-all in-process: there is nothing to compute.
+    """
+
+    def __init__(self, settings: Settings, function: ScanFunction = scan_message) -> None:
+        self.settings = settings
+        self.function = function
+        self.workers = worker_count(settings)
+        self.closed = False
+        self.main: Lane | None = None
+        self.express: Lane | None = None
+        if settings.scan.mode != "noop":
+            self.main = Lane("main", self.workers, settings, function)
+            if settings.scan.express_max_bytes:
+                self.express = Lane("express", 1, settings, function)
+
+    def lane_for(self, size: int) -> Lane:
+        assert self.main is not None
+        if self.express is None or size > self.settings.scan.express_max_bytes or self.main.has_idle_worker():
+            return self.main
+        return self.express
+
+    async def scan(self, raw: bytes, envelope: Envelope) -> Verdict:
+        if self.closed:
+            raise RuntimeError("scan pool closed by a reload or shutdown")
+        if self.main is None:
+            return self.function(raw, envelope, self.settings)
+        return await self.lane_for(len(raw)).scan(raw, envelope)
+
     async def close(self) -> None:
         self.closed = True
-        if self.executor is not None:
-            executor, self.executor = self.executor, None
-            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+        lanes = [lane for lane in (self.main, self.express) if lane is not None]
+        self.main = self.express = None
+        for lane in lanes:
+            await asyncio.to_thread(lane.close)

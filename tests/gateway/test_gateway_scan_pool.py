@@ -18,7 +18,7 @@ import pytest
 from tests.gateway.conftest import StartGateway
 from tests.gateway.harness import Sink, sample_message, unused_port
 from tests.gateway.processes import ROOT, Process, base_config, write_config
-from tests.gateway.scan_functions import sleepy
+from tests.gateway.scan_functions import sleepy, slow_when_large
 from tests.gateway.test_gateway_limits import command, read_reply
 
 MB = 1024 * 1024
@@ -41,6 +41,41 @@ def test_scan_past_its_deadline_is_451_and_the_pool_recovers(sink: Sink, start_g
         assert time.monotonic() - started < 4
         client.sendmail("a@skole.example", ["b@example.dk"], sample_message(subject="after"))
     assert [m.data.count(b"Subject: slow") for m in sink.messages] == [0, 0]
+
+
+@pytest.mark.parametrize("express_max_bytes", [65536, 0])
+def test_a_small_message_does_not_wait_behind_a_large_scan(
+    sink: Sink, start_gateway: StartGateway, express_max_bytes: int
+) -> None:
+    gateway = start_gateway(
+        sink.port,
+        scan_function=slow_when_large,
+        scan={"mode": "full", "workers": 1, "deadline": 30, "express_max_bytes": express_max_bytes},
+    )
+    with gateway.client() as client:
+        client.sendmail("a@skole.example", ["b@example.dk"], sample_message(subject="warm-up"))
+    large = sample_message(subject="Stor", body="Lang tekst om udflugten.\n" * 8000)
+    replies: list[int] = []
+
+    def send_large() -> None:
+        with gateway.client() as client:
+            client.ehlo()
+            client.mail("a@skole.example")
+            client.rcpt("b@example.dk")
+            replies.append(client.data(large)[0])
+
+    sender = threading.Thread(target=send_large)
+    sender.start()
+    time.sleep(1.0)  # the large one is in the only main worker
+    with gateway.client() as client:
+        client.sendmail("a@skole.example", ["b@example.dk"], sample_message(subject="lille"))
+    large_still_in_scan = sender.is_alive()
+    sender.join(60)
+    assert replies == [250]
+    # With an express worker the small one is answered while the large one is still being read;
+    # without it, it waits its turn.
+    assert large_still_in_scan is (express_max_bytes > 0)
+    assert sorted(m.data.count(b"Subject: lille") for m in sink.messages) == [0, 0, 1]
 
 
 @pytest.fixture

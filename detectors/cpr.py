@@ -124,11 +124,13 @@ def fingerprint(digits: str, key: str) -> str:
 
 def birth_date(digits: str) -> datetime.date | None:
     """The birth date by the CPR office's century table, or None if it is no real, past date."""
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return None  # what stdnum's validate() checks first, without its generic clean-up (3x slower)
     try:
-        stdnum_cpr.validate(digits)
-        return stdnum_cpr.get_birth_date(digits)
+        born = stdnum_cpr.get_birth_date(digits)
     except ValidationError:
         return None
+    return born if born <= datetime.date.today() else None
 
 
 def passes_modulus11(digits: str) -> bool:

@@ -91,6 +91,11 @@ def test_century_table(digits: str, year: int) -> None:
         assert date is not None and date.year == year
 
 
+@pytest.mark.parametrize("digits", ["3102151234", "0113151234", "150315811", "15031581145", "١٥٠٣١٥٨١١٤"])
+def test_no_birth_date(digits: str) -> None:
+    assert birth_date(digits) is None  # no such day, no such month, too short, too long, no ASCII digits
+
+
 def test_modulus11_is_no_requirement(find: Find) -> None:
     # 1503158114 fails the old modulus-11 check (a post-2007 number) and is still a CPR
     from detectors.cpr import passes_modulus11

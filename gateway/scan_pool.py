@@ -32,9 +32,15 @@ class ScanTimeout(Exception):
     """The scan did not finish within scan.deadline."""
 
 
-def init_worker(settings: Settings, function: ScanFunction) -> None:
-    """Runs once in each worker process: keep the settings and the scan function for every message."""
+def init_worker(settings: Settings, function: ScanFunction, niceness: int = 0) -> None:
+    """Runs once in each worker process: keep the settings and the scan function for every message.
+
+    ``niceness`` lowers the CPU priority of long scans, so the SMTP sessions and the express
+    worker come first when the cores are busy.
+    """
     global _worker_settings, _worker_function
+    if niceness:
+        os.nice(niceness)
     _worker_settings = settings
     _worker_function = function
     warm_up(settings, function)
@@ -69,11 +75,17 @@ def worker_count(settings: Settings) -> int:
     return max(1, cpus // (settings.server.processes or cpus))
 
 
+MAIN_NICENESS = 5  # main-lane scans yield the CPU to SMTP sessions and the express worker
+
+
 class Lane:
     """Worker processes with their own queue: ``slots`` bounds what is submitted, ``busy`` counts it."""
 
-    def __init__(self, name: str, workers: int, settings: Settings, function: ScanFunction) -> None:
+    def __init__(
+        self, name: str, workers: int, settings: Settings, function: ScanFunction, niceness: int = 0
+    ) -> None:
         self.name = name
+        self.niceness = niceness
         self.workers = workers
         self.settings = settings
         self.function = function
@@ -86,7 +98,7 @@ class Lane:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
-            initargs=(self.settings, self.function),
+            initargs=(self.settings, self.function, self.niceness),
         )
         for _ in range(self.workers):  # start every worker now (each warms up), not at the first messages
             executor.submit(ready)
@@ -146,7 +158,7 @@ class ScanPool:
         self.main: Lane | None = None
         self.express: Lane | None = None
         if settings.scan.mode != "noop":
-            self.main = Lane("main", self.workers, settings, function)
+            self.main = Lane("main", self.workers, settings, function, niceness=MAIN_NICENESS)
             if settings.scan.express_max_bytes:
                 self.express = Lane("express", 1, settings, function)
 

@@ -94,22 +94,3 @@ def sink(port: int, folder: Path, log: Path) -> Process:
 def stored(folder: Path) -> list[bytes]:
     new = folder / "new"
     return [path.read_bytes() for path in sorted(new.iterdir())] if new.is_dir() else []
-
-
-def peak_rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmHWM")
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found

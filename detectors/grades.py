@@ -29,7 +29,7 @@ NOT_A_MARK_AFTER = CueSet.of(
 CONTEXT_TOKENS = 8
 GRADE_WORDS = ("karakter", "standpunkt", "eksamen", "prøve", "terminsprøve", "afgangsprøve", "gennemsnit",
                "snit", "bedømmelse", "årskarakter")  # fmt: skip
-CELL_SPLIT = re.compile(r"\t|;|(?<!\d),|,(?!\d)")
+CELL_SPLIT = re.compile(r"[\t;]|,(?<!\d,)|,(?!\d)")  # a comma not between two digits
 AVERAGE = re.compile(r"\b(?:snit|gennemsnit|gns|karaktergennemsnit)\b\D{0,12}?(\d{1,2},\d{1,2})\b|"
                      r"\b(\d{1,2},\d{1,2})\s+i\s+(?:snit|gennemsnit)\b", re.IGNORECASE)  # fmt: skip
 MAX_TABLE_MARKS = 20
@@ -89,27 +89,53 @@ class GradeRecognizer(ContextScoredRecognizer):
         )
 
     def table_marks(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """Marks in the rows of a table (CSV, sheet, tab-separated) whose header names a subject or grade."""
+        """Marks in the rows of a table (CSV, sheet, tab-separated) whose header names a subject or grade.
+
+        A run of lines with two or more cells is a table once one of them names a subject or grade;
+        the lines after it are its rows. Most such runs are prose with commas, so a line is read as a
+        header only when a later line of its run holds a mark."""
         header: list[str] | None = None
+        unread: list[list[str]] = []  # lines of this run not yet read as a header (none holds a mark)
         found = 0
         offset = 0
         for line in text.splitlines(keepends=True):
             cells = CELL_SPLIT.split(line.rstrip("\r\n"))
+            row = None
             if len(cells) < 2:
-                header = None
-            elif header is None:
-                names = [normalise(c.split()[0]) if c.split() else "" for c in cells]
-                header = names if any(self.anchors.match(n) for n in names) else None
+                header, unread = None, []
+            elif header is not None:
+                row = cells
             else:
-                position = offset
-                for column, cell in enumerate(cells):
-                    name = header[column] if column < len(header) else ""
-                    if cell.strip() in MARKS and self.anchors.match(name) and found < MAX_TABLE_MARKS:
-                        start = position + len(cell) - len(cell.lstrip())
-                        found += 1
-                        yield start, start + len(cell.strip()), name
-                    position += len(cell) + 1
+                unread.append(cells)
+                if any(cell.strip() in MARKS for cell in cells):
+                    header, after_header = self.first_header(unread)
+                    unread = []
+                    row = cells if after_header else None
+            if row is not None and header is not None:
+                for mark in self.row_marks(row, header, offset):
+                    yield mark
+                    found += 1
+                    if found >= MAX_TABLE_MARKS:
+                        return
             offset += len(line)
+
+    def first_header(self, lines: list[list[str]]) -> tuple[list[str] | None, bool]:
+        """The column names of the first line that names a subject or grade, and whether the last
+        line comes after it (is a row of that table)."""
+        for i, cells in enumerate(lines):
+            names = [normalise(c.split()[0]) if c.split() else "" for c in cells]
+            if any(self.anchors.match(n) for n in names):
+                return names, i < len(lines) - 1
+        return None, False
+
+    def row_marks(self, cells: list[str], header: list[str], offset: int) -> Iterator[tuple[int, int, str]]:
+        position = offset
+        for column, cell in enumerate(cells):
+            name = header[column] if column < len(header) else ""
+            if cell.strip() in MARKS and self.anchors.match(name):
+                start = position + len(cell) - len(cell.lstrip())
+                yield start, start + len(cell.strip()), name
+            position += len(cell) + 1
 
     def is_other_number(self, texts: list[str], words: list[str], i: int) -> bool:
         """A time, week, page, amount or ordinal ("7. klasse") is no mark."""

@@ -54,9 +54,9 @@ class GradeRecognizer(ContextScoredRecognizer):
         texts = token_texts(nlp_artifacts)
         words = token_words(nlp_artifacts)[0]
         results = []
-        for i, token in enumerate(texts):
-            mark = token.rstrip(".,;:)")
-            if mark not in MARKS or self.is_other_number(texts, words, i):
+        marks = [(i, mark) for i, token in enumerate(texts) if (mark := token.rstrip(".,;:)")) in MARKS]
+        for i, mark in marks:
+            if self.is_other_number(texts, words, i):
                 continue
             cue = self.grade_cue(words, i)
             if cue is not None:

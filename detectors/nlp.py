@@ -60,7 +60,7 @@ def read_lookup_table() -> dict[str, str]:
     return table
 
 
-TOKEN = re.compile(r"(?<![\w-])-\d+|\d+,\d+|\w+(?:[-.'\u2019\u2013]\w+)*|[^\w\s]")
+TOKEN = re.compile(r"-(?<![\w-]-)\d+|\d+,\d+|\w+(?:[-.'\u2019\u2013]\w+)*|[^\w\s]")
 """Words (with inner hyphens, dots, apostrophes: CPR-nr, 3.A, 150315-8114), -3, decimals, punctuation."""
 PIECES = re.compile(rf"({TOKEN.pattern})( ?)|(\s+)")
 """A token and the one space it may own, or a run of other whitespace (a token of its own, as in

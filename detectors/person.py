@@ -23,6 +23,8 @@ ORGANISATION_WORDS = frozenset(
      "busselskab", "region", "efterskole", "friskole", "privatskole", "hallen", "stadion", "park", "vej"]
 )  # fmt: skip
 ORGANISATION_ENDINGS = ("skole", "skolen", "kommune", "centret", "center", "gymnasium", "vej", "gade")
+NO_MARK = ("", "")
+"""A token that says nothing about a person."""
 CLOSINGS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "vh.", "mvh."])
 
 
@@ -35,7 +37,7 @@ class PersonCues:
     not_names: frozenset[str]
     vocabulary: Container[str]
     name_cache: dict[str, bool] = field(default_factory=dict, compare=False)
-    marks: dict[str, tuple[str, str] | None] = field(default_factory=dict, compare=False)
+    marks: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
     def is_word(self, lower: str) -> bool:
         return lower in self.vocabulary or lower in self.not_names
@@ -68,22 +70,22 @@ class PersonCues:
             return False
         return not (self.is_compound(lower) or self.is_compound(base))
 
-    def mark(self, text: str) -> tuple[str, str] | None:
+    def mark(self, text: str) -> tuple[str, str]:
         """What a token alone may say about a person: ("word", cue), ("class", ""), ("name", ""), or
-        None; remembered per token text (the same words recur in every window of a worker's mail)."""
+        NO_MARK; remembered per token text (the same words recur in every window of a worker's mail)."""
         try:
             return self.marks[text]
         except KeyError:
             pass
         cue = self.words.cue_of(normalise(text))
         if cue:
-            mark: tuple[str, str] | None = ("word", cue)
+            mark = ("word", cue)
         elif CLASS_RE.match(text):
             mark = ("class", "")
         elif self.is_name(text):
             mark = ("name", "")
         else:
-            mark = None
+            mark = NO_MARK
         if len(self.marks) > 100_000:
             self.marks.clear()
         self.marks[text] = mark
@@ -95,7 +97,11 @@ class PersonCues:
         texts = token_texts(window.artifacts)[span.start : span.stop]
         lo, hi = _limits(texts, window.first - span.start, window.last - span.start)
         centre = window.first - span.start
-        marked = [(abs(i - centre), i, mark) for i in range(lo, hi) if (mark := self.mark(texts[i]))]
+        in_reach = texts[lo:hi]
+        marks = list(map(self.marks.get, in_reach))  # known already, in most windows every token
+        if None in marks:
+            marks = [self.mark(text) for text in in_reach]
+        marked = [(abs(i - centre), i, mark) for i, mark in enumerate(marks, lo) if mark and mark[0]]
         for _, offset, (kind, cue) in sorted(marked):  # nearest first; before the span on a tie
             if kind == "word":
                 return f"person word '{cue}'"
@@ -142,15 +148,9 @@ def names_in_table(cues: PersonCues, text: str, needed: int = 2) -> bool:
 
 def _limits(texts: list[str], first: int, last: int) -> tuple[int, int]:
     """Context never crosses a window break."""
-    lo, hi = 0, len(texts)
-    for i in range(first - 1, -1, -1):
-        if texts[i] == WINDOW_BREAK:
-            lo = i + 1
-            break
-    for i in range(last + 1, len(texts)):
-        if texts[i] == WINDOW_BREAK:
-            hi = i
-            break
+    before, after = texts[:first], texts[last + 1 :]
+    lo = first - before[::-1].index(WINDOW_BREAK) if WINDOW_BREAK in before else 0
+    hi = last + 1 + after.index(WINDOW_BREAK) if WINDOW_BREAK in after else len(texts)
     return lo, hi
 
 

@@ -149,10 +149,16 @@ class CueSet:
     def of(cls, words: Iterable[str]) -> CueSet:
         words = [w.lower() for w in words]
         single = [w for w in words if " " not in w]
+
+        # Longest first, then by letter: the most specific cue is the one an explanation names,
+        # the same in every process (term lists may come as sets, whose order varies per process).
+        def specific_first(items: Iterable[str]) -> tuple[str, ...]:
+            return tuple(sorted(set(items), key=lambda item: (-len(item), item)))
+
         return cls(
             frozenset(w for w in single if not w.endswith("*")),
-            tuple(w[:-1] for w in single if w.endswith("*")),
-            tuple(w.rstrip("*") for w in words if " " in w),
+            specific_first(w[:-1] for w in single if w.endswith("*")),
+            specific_first(w.rstrip("*") for w in words if " " in w),
         )
 
     def match(self, word: str) -> bool:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from detectors.context import CueSet
 from detectors.lexicon import Lexicon, LexiconError, load_lexicon, read_term_file
 from detectors.terms import lower_same_length
 
@@ -59,3 +60,16 @@ def test_shipped_term_lists_cover_every_category() -> None:
         "politics", "ethnicity", "sexual_orientation", "hr_confidential", "finances", "education_readiness",
     }  # fmt: skip
     assert lexicon.person_words and lexicon.generic_words
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["informationssikkerhed*", "informationssikkerhedspolitik*", "politik"],
+        ["politik", "informationssikkerhedspolitik*", "informationssikkerhed*"],
+    ],
+)
+def test_the_most_specific_cue_is_named_whatever_the_order(words: list[str]) -> None:
+    cues = CueSet.of(words)
+    assert cues.cue_of("informationssikkerhedspolitikken") == "informationssikkerhedspolitik*"
+    assert cues.cue_of("informationssikkerheden") == "informationssikkerhed*"

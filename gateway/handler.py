@@ -27,13 +27,24 @@ from gateway import replies
 from gateway.bounce import build_report
 from gateway.config import Settings
 from gateway.dispatch import dispatch
+from gateway.explain import shown_subject
 from gateway.logs import MessageLog
+from gateway.routing.subject_rewrite import with_subject
 from gateway.scan import deliver_all
 from gateway.scan_pool import ScanPool, ScanTimeout
 from gateway.session_limits import DataTimeout, DataTooSlow, SessionCounter, SessionRefused, read_data
 from gateway.trace import add_trace, count_traces
 from gateway.transports.base import Transport
-from gateway.types import Action, AuditSink, Classification, Envelope, Level, RecipientOutcome, Status
+from gateway.types import (
+    Action,
+    AuditSink,
+    Classification,
+    Envelope,
+    Level,
+    RecipientOutcome,
+    Status,
+    Verdict,
+)
 
 log = logging.getLogger(__name__)
 
@@ -408,9 +419,11 @@ class RelayHandler:
         record.lap("deliver")
         record.next_hop = [f"{o.status.value}: {o.reply}" for o in outcomes]
         await stages.audit.record_outcomes(envelope, outcomes)
-        return await self.reply_for(envelope, raw, outcomes)
+        return await self.reply_for(envelope, raw, outcomes, verdict)
 
-    async def reply_for(self, envelope: Envelope, raw: bytes, outcomes: list[RecipientOutcome]) -> str:
+    async def reply_for(
+        self, envelope: Envelope, raw: bytes, outcomes: list[RecipientOutcome], verdict: Verdict
+    ) -> str:
         """250 only when every recipient's copy is delivered, held or explained; else keep it at the client.
 
         Mixed delivered + deferred answers 451: the client retries every recipient, so the
@@ -425,19 +438,26 @@ class RelayHandler:
         if outcomes and len(refused) == len(outcomes):
             return replies.refused(refused[0].reply, ref)
         bounced = [o for o in refused if o.action is Action.DELIVER]
-        if bounced and envelope.mail_from and not await self.send_bounce(envelope, raw, bounced):
+        if bounced and envelope.mail_from and not await self.send_bounce(envelope, raw, bounced, verdict):
             return replies.deferred(ref, "4.4.1")
         return replies.accepted(ref)
 
-    async def send_bounce(self, envelope: Envelope, raw: bytes, refused: list[RecipientOutcome]) -> bool:
-        """Tell the sender which recipients the next hop refused; False when the bounce was deferred."""
+    async def send_bounce(
+        self, envelope: Envelope, raw: bytes, refused: list[RecipientOutcome], verdict: Verdict
+    ) -> bool:
+        """Tell the sender which recipients the next hop refused; False when the bounce was deferred.
+
+        The original's header section goes with its Subject as explanations show it (hidden when
+        something was found in it, CPR numbers masked); unchanged when the scan read no Subject.
+        """
         settings = self.settings
+        original = with_subject(raw, shown_subject(verdict)) if verdict.subject else raw
         hostname = settings.server.hostname
         lines = "\n".join(f"  {o.recipient}: {o.reply}" for o in refused)
         report = build_report(
             reporting_mta=hostname,
             envelope=envelope,
-            original=raw,
+            original=original,
             outcomes=refused,
             human_text=BOUNCE_TEXT.format(ref=envelope.ref, lines=lines),
             subject=BOUNCE_SUBJECT,

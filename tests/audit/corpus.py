@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -145,3 +146,14 @@ def forbidden_strings(items: list[CorpusMessage]) -> list[str]:
         words = {w for t in texts for w in re.findall(r"[^\W\d_]{6,}", t)}
         found += [w for w in words if w.lower() not in ordinary_text]
     return sorted(set(found + list(SENSITIVE_WORDS)))
+
+
+def folded(text: str) -> str:
+    """Lower case, composed characters, every run of whitespace (line folds too) as one space."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def leaks(data: bytes | str, forbidden: list[str]) -> list[str]:
+    """The forbidden strings that occur in ``data``, whatever their case or how lines were folded."""
+    text = folded(data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data)
+    return [f for f in forbidden if folded(f) in text]

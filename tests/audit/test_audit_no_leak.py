@@ -15,7 +15,7 @@ from gateway.audit.store import open_audit
 from gateway.cli import main
 from gateway.types import RecipientOutcome, Status
 
-from .corpus import corpus_envelope, corpus_messages, corpus_verdict, forbidden_strings
+from .corpus import corpus_envelope, corpus_messages, corpus_verdict, forbidden_strings, leaks
 from .postgres_server import PostgresServer
 from .samples import KEY
 
@@ -31,11 +31,6 @@ NO_FACTS: dict[str, object] = {
     "first_at": None,
     "last_at": None,
 }
-
-
-def leaks(data: bytes, forbidden: list[str]) -> list[str]:
-    text = data.decode("utf-8", errors="replace").lower()
-    return [f for f in forbidden if f.lower() in text]
 
 
 async def test_corpus_leaves_no_cpr_or_sensitive_term_in_clear(

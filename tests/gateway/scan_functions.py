@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 from gateway.config import Settings
 from gateway.scan import deliver_all
@@ -27,8 +29,18 @@ def checksum(raw: bytes, envelope: Envelope, settings: Settings) -> Verdict:
     return deliver_all(envelope, Classification(Level.ALMINDELIG, (), ()))
 
 
+LARGE_SCAN_SECONDS = 5.0
+SCAN_MARKS = "MAILVAGT_TEST_SCAN_MARKS"  # a folder where slow_when_large marks the scans it starts
+
+
 def slow_when_large(raw: bytes, envelope: Envelope, settings: Settings) -> Verdict:
-    """A long read of a large message (4 s), an instant one of a small message."""
+    """A long read of a large message (5 s), an instant one of a small message.
+
+    It marks each large scan it starts in the folder $MAILVAGT_TEST_SCAN_MARKS (when set), so a
+    test knows the worker is taken without guessing from the clock.
+    """
     if len(raw) > 100_000:
-        time.sleep(4)
+        if marks := os.environ.get(SCAN_MARKS):
+            (Path(marks) / envelope.ref).touch()
+        time.sleep(LARGE_SCAN_SECONDS)
     return deliver_all(envelope, Classification(Level.ALMINDELIG, (), ()))

@@ -18,7 +18,7 @@ import pytest
 from tests.gateway.conftest import StartGateway
 from tests.gateway.harness import Sink, sample_message, unused_port
 from tests.gateway.processes import ROOT, Process, base_config, write_config
-from tests.gateway.scan_functions import sleepy, slow_when_large
+from tests.gateway.scan_functions import LARGE_SCAN_SECONDS, SCAN_MARKS, sleepy, slow_when_large
 from tests.gateway.test_gateway_limits import command, read_reply
 
 MB = 1024 * 1024
@@ -45,8 +45,15 @@ def test_scan_past_its_deadline_is_451_and_the_pool_recovers(sink: Sink, start_g
 
 @pytest.mark.parametrize("express_max_bytes", [65536, 0])
 def test_a_small_message_does_not_wait_behind_a_large_scan(
-    sink: Sink, start_gateway: StartGateway, express_max_bytes: int
+    sink: Sink,
+    start_gateway: StartGateway,
+    express_max_bytes: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv(SCAN_MARKS, str(marks))  # inherited by the scan workers the gateway spawns
     gateway = start_gateway(
         sink.port,
         scan_function=slow_when_large,
@@ -66,15 +73,19 @@ def test_a_small_message_does_not_wait_behind_a_large_scan(
 
     sender = threading.Thread(target=send_large)
     sender.start()
-    time.sleep(1.0)  # the large one is in the only main worker
+    deadline = time.monotonic() + 20
+    while not any(marks.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert any(marks.iterdir()), "the large message never reached the scan worker"
+    started = time.monotonic()
     with gateway.client() as client:
         client.sendmail("a@skole.example", ["b@example.dk"], sample_message(subject="lille"))
-    large_still_in_scan = sender.is_alive()
+    waited = time.monotonic() - started
     sender.join(60)
     assert replies == [250]
     # With an express worker the small one is answered while the large one is still being read;
-    # without it, it waits its turn.
-    assert large_still_in_scan is (express_max_bytes > 0)
+    # without it, it waits its turn in the only worker.
+    assert (waited < LARGE_SCAN_SECONDS / 2) is (express_max_bytes > 0), waited
     assert sorted(m.data.count(b"Subject: lille") for m in sink.messages) == [0, 0, 1]
 
 

@@ -113,6 +113,12 @@ class LoggingSettings(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+class MetricsSettings(BaseModel):
+    model_config = STRICT
+
+    listen: HostPort | None = Field(default=None, description="Prometheus /metrics over HTTP; null = off")
+
+
 class Settings(BaseModel):
     """The whole configuration of one gateway."""
 
@@ -123,6 +129,7 @@ class Settings(BaseModel):
     limits: LimitsSettings = LimitsSettings()
     scan: ScanSettings = ScanSettings()
     logging: LoggingSettings = LoggingSettings()
+    metrics: MetricsSettings = MetricsSettings()
     extraction: ExtractionSettings = ExtractionSettings()
     detectors: DetectorSettings = DetectorSettings()
     routing: RoutingSettings = RoutingSettings()

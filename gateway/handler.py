@@ -23,7 +23,7 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Session, _AuthMechAttr, login_always_fail
 from aiosmtpd.smtp import Envelope as SMTPEnvelope
 
-from gateway import replies
+from gateway import metrics, replies
 from gateway.bounce import build_report
 from gateway.config import Settings
 from gateway.dispatch import dispatch
@@ -223,17 +223,20 @@ class GatewaySMTP(SMTP):
         peer = self.session.peer if self.session is not None else None
         self.client = str(peer[0]) if isinstance(peer, tuple) else ""
         if self.sessions.draining:
+            metrics.SESSIONS_REFUSED.labels("shutting_down").inc()
             await self.close_with(replies.SHUTTING_DOWN)
             return
         try:
             self.sessions.counter.admit(self.client, self.limits)
         except SessionRefused as refused:
+            metrics.SESSIONS_REFUSED.labels("overall" if refused.overall else "per_client").inc()
             await self.close_with(
                 replies.TOO_MANY_SESSIONS if refused.overall else replies.TOO_MANY_FROM_CLIENT
             )
             return
         self.admitted = True
         self.sessions.open.add(self)
+        metrics.SESSIONS_OPEN.inc()
         await super()._handle_client()
 
     def connection_lost(self, error: Exception | None) -> None:
@@ -241,6 +244,7 @@ class GatewaySMTP(SMTP):
             self.admitted = False
             self.sessions.counter.release(self.client)
             self.sessions.open.discard(self)
+            metrics.SESSIONS_OPEN.dec()
         super().connection_lost(error)
 
     async def close_with(self, reply: str) -> None:
@@ -382,6 +386,7 @@ class RelayHandler:
             self.stages.active -= 1
         record.reply = reply
         record.emit()
+        metrics.observe_message(reply, record.size, record.timings, record.verdict, record.outcomes)
         return reply
 
     async def relay(
@@ -412,12 +417,14 @@ class RelayHandler:
             return replies.LOOP_DETECTED
         verdict = await stages.scan_pool.scan(raw, envelope)
         record.lap("scan")
+        record.verdict = verdict if settings.scan.mode == "full" else None  # noop classifies nothing
         record.decision = ",".join(sorted({d.action.value for d in verdict.decisions}))
         await stages.audit.record_decision(envelope, verdict, len(raw))
         message = add_trace(raw, settings.server.trace_header, settings.server.hostname, ref)
         outcomes = await dispatch(envelope, message, verdict, stages.transports)
         record.lap("deliver")
         record.next_hop = [f"{o.status.value}: {o.reply}" for o in outcomes]
+        record.outcomes = outcomes
         await stages.audit.record_outcomes(envelope, outcomes)
         return await self.reply_for(envelope, raw, outcomes, verdict)
 

@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.types import RecipientOutcome, Verdict
+
 MESSAGE_LOGGER = "mailvagt.message"
 MESSAGES = logging.getLogger(MESSAGE_LOGGER)
 
@@ -61,6 +63,8 @@ class MessageLog:
     reply: str = ""
     next_hop: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    verdict: Verdict | None = None  # for the metrics; the line itself carries level and categories
+    outcomes: list[RecipientOutcome] = field(default_factory=list)
     _mark: float = field(default_factory=time.monotonic)
 
     def lap(self, stage: str) -> None:
@@ -70,9 +74,9 @@ class MessageLog:
         self._mark = now
 
     def emit(self) -> None:
+        self.timings["total"] = round((time.monotonic() - self.started) * 1000, 2)
         if not MESSAGES.isEnabledFor(logging.INFO):
             return
-        self.timings["total"] = round((time.monotonic() - self.started) * 1000, 2)
         fields = {
             "ref": self.ref,
             "client": self.client,
@@ -80,6 +84,8 @@ class MessageLog:
             "recipients": self.recipients,
             "size": self.size,
             "decision": self.decision,
+            "data_level": self.verdict.classification.level.label if self.verdict else None,
+            "categories": list(self.verdict.classification.categories) if self.verdict else [],
             "reply": self.reply,
             "next_hop": self.next_hop,
             "timings_ms": self.timings,

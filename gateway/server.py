@@ -25,7 +25,7 @@ from typing import Any
 
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from gateway import replies
+from gateway import metrics, replies
 from gateway.config import ConfigError, HostPort, Settings, load_settings
 from gateway.handler import GatewaySMTP, RelayHandler, Sessions, Stages
 from gateway.logs import setup_logging
@@ -298,9 +298,36 @@ def serve(path: str, overrides: Overrides) -> int:
         return 2
     setup_logging(settings.logging.level)
     count = process_count(settings)
-    if count == 1:
-        return asyncio.run(run_process(path, overrides, settings))
-    return supervise(path, overrides, settings, count)
+    folder = metrics.shared_folder() if count > 1 and settings.metrics.listen else None
+    try:
+        if not start_metrics(settings, folder):
+            return 2
+        if count == 1:
+            return asyncio.run(run_process(path, overrides, settings))
+        return supervise(path, overrides, settings, count)
+    finally:
+        if folder is not None:
+            metrics.remove_folder(folder)
+
+
+def start_metrics(settings: Settings, folder: Path | None) -> bool:
+    """Serve /metrics when metrics.listen is set; False (and why, logged) when its port is unusable."""
+    listen = settings.metrics.listen
+    if listen is None:
+        return True
+    try:
+        if folder is None:
+            metrics.serve_own(listen.host, listen.port)
+        else:
+            metrics.serve_shared(listen.host, listen.port, folder)
+    except OSError as exc:
+        log.error(
+            "metrics.listen cannot be used",
+            extra={"fields": {"host": listen.host, "port": listen.port, "why": exc.strerror}},
+        )
+        return False
+    log.info("metrics listening", extra={"fields": {"host": listen.host, "port": listen.port}})
+    return True
 
 
 def supervise(path: str, overrides: Overrides, settings: Settings, count: int) -> int:
@@ -351,6 +378,8 @@ def supervise(path: str, overrides: Overrides, settings: Settings, count: int) -
             process.join(timeout=0.2)
             if process.exitcode is None:
                 continue
+            if process.pid is not None:
+                metrics.forget_process(process.pid)
             if stopping:
                 workers.remove(process)
                 code = code or (process.exitcode or 0)

@@ -63,6 +63,9 @@ class ServerSettings(BaseModel):
     trace_header: str = "X-Mailvagt-Trace"
     max_loops: PositiveInt = Field(default=3, description="refuse (554 5.4.6) when more trace headers")
     drain_timeout: PositiveFloat = Field(default=120.0, description="seconds to finish mail on SIGTERM")
+    handed_on_dir: ConfigPath | None = Field(
+        default=None, description="copies a deferred message already handed on; null = in memory"
+    )
 
     def client_allowed(self, address: str) -> bool:
         ip = ipaddress.ip_address(address)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import dataclasses
 import functools
 import inspect
 import ipaddress
@@ -28,6 +29,7 @@ from gateway.bounce import build_report
 from gateway.config import Settings
 from gateway.dispatch import dispatch
 from gateway.explain import shown_subject
+from gateway.handed_on import HandedOn, identity
 from gateway.logs import MessageLog
 from gateway.routing.subject_rewrite import with_subject
 from gateway.scan import deliver_all
@@ -129,6 +131,7 @@ class Stages:
     scan_pool: ScanPool
     transports: Mapping[Action, Transport]
     audit: AuditSink
+    handed_on: HandedOn = field(default_factory=lambda: HandedOn(None))
     tls_context: ssl.SSLContext | None = None
     authenticator: Callable[..., Any] | None = None
     active: int = 0  # messages being handled with these stages (a reload waits for them)
@@ -421,21 +424,37 @@ class RelayHandler:
         record.decision = ",".join(sorted({d.action.value for d in verdict.decisions}))
         await stages.audit.record_decision(envelope, verdict, len(raw))
         message = add_trace(raw, settings.server.trace_header, settings.server.hostname, ref)
+        key = identity(envelope.mail_from, envelope.rcpt_tos, raw)
+        earlier = stages.handed_on.recall(key)
+        if earlier:
+            envelope = dataclasses.replace(envelope, earlier=earlier)
         outcomes = await dispatch(envelope, message, verdict, stages.transports)
+        await self.note_handed_on(key, outcomes, bool(earlier))
         record.lap("deliver")
         record.next_hop = [f"{o.status.value}: {o.reply}" for o in outcomes]
         record.outcomes = outcomes
         await stages.audit.record_outcomes(envelope, outcomes)
         return await self.reply_for(envelope, raw, outcomes, verdict)
 
+    async def note_handed_on(self, key: str, outcomes: list[RecipientOutcome], had_earlier: bool) -> None:
+        """Remember the copies that went when others are deferred (the client retries them all)."""
+        ledger = self.stages.handed_on
+        try:
+            if any(o.status is Status.DEFERRED for o in outcomes):
+                await asyncio.to_thread(ledger.remember, key, outcomes)
+            elif had_earlier:
+                await asyncio.to_thread(ledger.forget, key)
+        except OSError as exc:  # the copies are handed on: at worst a retry sends one again
+            log.error("handed-on ledger not written: %s", exc.strerror)
+
     async def reply_for(
         self, envelope: Envelope, raw: bytes, outcomes: list[RecipientOutcome], verdict: Verdict
     ) -> str:
         """250 only when every recipient's copy is delivered, held or explained; else keep it at the client.
 
-        Mixed delivered + deferred answers 451: the client retries every recipient, so the
-        delivered ones may get a duplicate. With no queue of our own, that is the only answer
-        that never loses mail.
+        Mixed delivered + deferred answers 451: with no queue of our own, that is the only answer
+        that never loses mail. The client retries every recipient; the copies that went are
+        remembered (note_handed_on), so the retry does not send them twice.
         """
         ref = envelope.ref
         deferred = [o for o in outcomes if o.status is Status.DEFERRED]

@@ -27,6 +27,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from gateway import metrics, replies
 from gateway.config import ConfigError, HostPort, Settings, load_settings
+from gateway.handed_on import HandedOn
 from gateway.handler import GatewaySMTP, RelayHandler, Sessions, Stages
 from gateway.logs import setup_logging
 from gateway.scan import scan_message
@@ -127,6 +128,7 @@ class Gateway:
             scan_pool=ScanPool(settings, self.scan_function),
             transports=build_transports(settings),
             audit=self.audit,
+            handed_on=HandedOn(settings.server.handed_on_dir),
             tls_context=server_tls_context(settings),
             authenticator=build_authenticator(settings),
         )

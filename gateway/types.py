@@ -47,6 +47,9 @@ class Envelope:
     smtputf8: bool = False
     body_8bit: bool = False
     authenticated_as: str | None = None
+    # Copies an earlier attempt of this same message handed on (see gateway.handed_on): the
+    # transports report these instead of sending them twice.
+    earlier: tuple[RecipientOutcome, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from gateway.transports.digital_post import DigitalPostTransport
 from gateway.transports.next_hop import NextHopTransport
 from gateway.transports.notices import Notices, Reported
 from gateway.transports.quarantine import QuarantineTransport
+from gateway.transports.recalled import Recalled
 from gateway.transports.sikker_mail import SikkerMailTransport
 from gateway.types import Action
 
@@ -26,10 +27,13 @@ def build_transports(settings: Settings) -> dict[Action, Transport]:
     notices = Notices(routing, deliver)
     store = open_quarantine(routing.quarantine)
     quarantine = QuarantineTransport(store, routing, Action.QUARANTINE)
+    # Recalled inside Reported: the sender's notice covers the copies an earlier attempt handed on.
     return {
-        Action.DELIVER: Reported(deliver, notices),
-        Action.SIKKER_MAIL: Reported(SikkerMailTransport(routing.sikker_mail), notices),
-        Action.DIGITAL_POST: Reported(DigitalPostTransport(routing, quarantine), notices),
-        Action.QUARANTINE: Reported(quarantine, notices, rewrite=False),
-        Action.REJECT: Reported(QuarantineTransport(store, routing, Action.REJECT), notices, rewrite=False),
+        Action.DELIVER: Reported(Recalled(deliver), notices),
+        Action.SIKKER_MAIL: Reported(Recalled(SikkerMailTransport(routing.sikker_mail)), notices),
+        Action.DIGITAL_POST: Reported(Recalled(DigitalPostTransport(routing, quarantine)), notices),
+        Action.QUARANTINE: Reported(Recalled(quarantine), notices, rewrite=False),
+        Action.REJECT: Reported(
+            Recalled(QuarantineTransport(store, routing, Action.REJECT)), notices, rewrite=False
+        ),
     }

@@ -151,6 +151,24 @@ async def test_sikker_mail_bounces_after_the_configured_time(w: World) -> None:
     assert w.insecure[NO_STARTTLS].received == []
 
 
+async def test_a_retry_does_not_send_a_second_digital_post_letter(w: World) -> None:
+    """Digital Post took its copy, Sikker Mail could not: 451; the retry only retries Sikker Mail."""
+    raw = compose("Sag om elev", TEXTS["foelsom"], message_id="<retry-dp@skole.example>")
+    memos = len(w.digital_post.memos)
+    hop = len(w.next_hop.received)
+    first = await submit(w.port, (REGISTERED, NO_STARTTLS), raw)
+    assert first[0] == 451, first
+    assert len(w.digital_post.memos) == memos + 1
+    await asyncio.sleep(2.2)  # past sikker_mail.bounce_after: the retry gives up on the insecure partner
+    second = await submit(w.port, (REGISTERED, NO_STARTTLS), raw)
+    assert second[0] == 250, second
+    assert len(w.digital_post.memos) == memos + 1  # still one letter in the parent's e-Boks
+    assert w.insecure[NO_STARTTLS].received == []
+    (report,) = notices_to(w.next_hop.received[hop:])  # one explanation, naming both recipients
+    text = human_text(report)
+    assert REGISTERED in text and NO_STARTTLS in text
+
+
 async def test_exempt_recipient_is_held_with_the_reason(w: World) -> None:
     hop = len(w.next_hop.received)
     code, reply = await submit(w.port, (EXEMPT,), compose("Freja", TEXTS["foelsom"]))

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiosmtpd.smtp import SMTP, Session, _AuthMechAttr, login_always_fail
+from aiosmtpd.smtp import SMTP, AuthResult, Session, _AuthMechAttr, login_always_fail
 from aiosmtpd.smtp import Envelope as SMTPEnvelope
 
 from gateway import metrics, replies
@@ -202,6 +202,26 @@ class GatewaySMTP(SMTP):
         self.errors = 0
         self.busy = False
         self.admitted = False
+        self.pending_login: tuple[str, Any] | None = None
+
+    def _authenticate(self, mechanism: str, auth_data: Any) -> AuthResult:
+        """Called by aiosmtpd's AUTH parsers; the check itself (scrypt) runs in a thread, below."""
+        self.pending_login = (mechanism, auth_data)
+        return AuthResult(success=False, handled=False)
+
+    async def auth_PLAIN(self, _: Any, args: list[str]) -> AuthResult:
+        return await self.check_login(await super().auth_PLAIN(_, args))
+
+    async def auth_LOGIN(self, _: Any, args: list[str]) -> AuthResult:
+        return await self.check_login(await super().auth_LOGIN(_, args))
+
+    async def check_login(self, parsed: AuthResult) -> AuthResult:
+        """A password hash costs tens of ms: off the event loop, so other sessions go on meanwhile."""
+        pending, self.pending_login = self.pending_login, None
+        if pending is None:  # the client's AUTH data could not be parsed; aiosmtpd has answered
+            return parsed
+        result: AuthResult = await asyncio.to_thread(SMTP._authenticate, self, *pending)
+        return result
 
     def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
         """aiosmtpd parses every address with the e-mail header parser (slow); plain ones go faster."""

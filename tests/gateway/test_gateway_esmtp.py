@@ -231,3 +231,30 @@ def test_auth_only_after_starttls_and_then_relays_for_outside_clients(
         client.login("skole", "hemmelig-kode")
         client.sendmail("a@skole.example", ["b@example.dk"], sample_message())
     assert len(sink.messages) == 1
+
+
+def test_auth_login_and_malformed_auth_data(
+    sink: Sink, start_gateway: StartGateway, tls_files: tuple[Path, Path, trustme.CA], tmp_path: Path
+) -> None:
+    cert, key, ca = tls_files
+    users = tmp_path / "users"
+    users.write_text(f"skole:{hash_password('hemmelig-kode')}\n")
+    gateway = start_gateway(
+        sink.port,
+        server={
+            "tls": {"cert_file": str(cert), "key_file": str(key)},
+            "auth": {"enabled": True, "users_file": str(users)},
+            "client_networks": ["127.0.0.1/32"],
+        },
+    )
+    encode = lambda text: base64.b64encode(text.encode()).decode()  # noqa: E731
+    with gateway.client(source="127.0.0.2") as client:
+        client.starttls(context=client_context(ca))
+        client.ehlo()
+        assert client.docmd("AUTH", "PLAIN not-base64!")[0] == 501
+        assert client.docmd("AUTH", "LOGIN " + encode("skole"))[0] == 334
+        assert client.docmd(encode("forkert"))[0] == 535
+        assert client.docmd("AUTH", "LOGIN " + encode("skole"))[0] == 334
+        assert client.docmd(encode("hemmelig-kode"))[0] == 235
+        client.sendmail("a@skole.example", ["b@example.dk"], sample_message())
+    assert len(sink.messages) == 1

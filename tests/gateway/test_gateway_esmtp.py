@@ -233,6 +233,10 @@ def test_auth_only_after_starttls_and_then_relays_for_outside_clients(
     assert len(sink.messages) == 1
 
 
+def encode(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
 def test_auth_login_and_malformed_auth_data(
     sink: Sink, start_gateway: StartGateway, tls_files: tuple[Path, Path, trustme.CA], tmp_path: Path
 ) -> None:
@@ -247,7 +251,6 @@ def test_auth_login_and_malformed_auth_data(
             "client_networks": ["127.0.0.1/32"],
         },
     )
-    encode = lambda text: base64.b64encode(text.encode()).decode()  # noqa: E731
     with gateway.client(source="127.0.0.2") as client:
         client.starttls(context=client_context(ca))
         client.ehlo()

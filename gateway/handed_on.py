@@ -45,6 +45,16 @@ class HandedOn:
         self.folder = folder
         self.memory: dict[str, tuple[float, tuple[RecipientOutcome, ...]]] = {}
 
+    def empty(self) -> bool:
+        """No message is waiting for a retry (checked before hashing a message at all)."""
+        if self.folder is None:
+            return not self.memory
+        try:
+            with os.scandir(self.folder) as entries:
+                return next(entries, None) is None
+        except FileNotFoundError:
+            return True
+
     def recall(self, key: str) -> tuple[RecipientOutcome, ...]:
         """The copies of this message handed on by an earlier attempt (none for a new message)."""
         entry = self.read(key) if self.folder is not None else self.memory.get(key)

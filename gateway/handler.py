@@ -444,25 +444,38 @@ class RelayHandler:
         record.decision = ",".join(sorted({d.action.value for d in verdict.decisions}))
         await stages.audit.record_decision(envelope, verdict, len(raw))
         message = add_trace(raw, settings.server.trace_header, settings.server.hostname, ref)
-        key = identity(envelope.mail_from, envelope.rcpt_tos, raw)
-        earlier = stages.handed_on.recall(key)
+        key, earlier = await self.recall_earlier(envelope, raw)
         if earlier:
             envelope = dataclasses.replace(envelope, earlier=earlier)
         outcomes = await dispatch(envelope, message, verdict, stages.transports)
-        await self.note_handed_on(key, outcomes, bool(earlier))
+        await self.note_handed_on(envelope, raw, key, outcomes)
         record.lap("deliver")
         record.next_hop = [f"{o.status.value}: {o.reply}" for o in outcomes]
         record.outcomes = outcomes
         await stages.audit.record_outcomes(envelope, outcomes)
         return await self.reply_for(envelope, raw, outcomes, verdict)
 
-    async def note_handed_on(self, key: str, outcomes: list[RecipientOutcome], had_earlier: bool) -> None:
+    async def recall_earlier(
+        self, envelope: Envelope, raw: bytes
+    ) -> tuple[str | None, tuple[RecipientOutcome, ...]]:
+        """(identity, copies handed on before) when this may be a retry; nothing to hash when no
+        message is waiting for one (the usual case)."""
+        ledger = self.stages.handed_on
+        if ledger.empty():
+            return None, ()
+        key = await identity_of(envelope, raw)
+        return key, ledger.recall(key)
+
+    async def note_handed_on(
+        self, envelope: Envelope, raw: bytes, key: str | None, outcomes: list[RecipientOutcome]
+    ) -> None:
         """Remember the copies that went when others are deferred (the client retries them all)."""
         ledger = self.stages.handed_on
         try:
             if any(o.status is Status.DEFERRED for o in outcomes):
+                key = key or await identity_of(envelope, raw)
                 await asyncio.to_thread(ledger.remember, key, outcomes)
-            elif had_earlier:
+            elif envelope.earlier and key is not None:
                 await asyncio.to_thread(ledger.forget, key)
         except OSError as exc:  # the copies are handed on: at worst a retry sends one again
             log.error("handed-on ledger not written: %s", exc.strerror)
@@ -545,6 +558,15 @@ def auth_name(session: Session) -> str | None:
         return None
     login = session.auth_data
     return login.decode("utf-8", "replace") if isinstance(login, bytes) else str(login)
+
+
+HASH_INLINE_BYTES = 262144  # a larger message is hashed in a thread (hashlib lets the loop go on)
+
+
+async def identity_of(envelope: Envelope, raw: bytes) -> str:
+    if len(raw) > HASH_INLINE_BYTES:
+        return await asyncio.to_thread(identity, envelope.mail_from, envelope.rcpt_tos, raw)
+    return identity(envelope.mail_from, envelope.rcpt_tos, raw)
 
 
 def enhanced_code(reply: str) -> str:

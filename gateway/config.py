@@ -89,6 +89,9 @@ class LimitsSettings(BaseModel):
     model_config = STRICT
 
     max_message_bytes: PositiveInt = 36_700_160
+    max_inflight_bytes: PositiveInt = Field(
+        default=536_870_912, description="message bytes held at once per process; beyond: 452 4.3.1"
+    )
     max_recipients: PositiveInt = 100
     command_timeout: PositiveFloat = 300.0
     data_deadline: PositiveFloat = 600.0

@@ -34,7 +34,15 @@ from gateway.logs import MessageLog
 from gateway.routing.subject_rewrite import with_subject
 from gateway.scan import deliver_all
 from gateway.scan_pool import ScanPool, ScanTimeout
-from gateway.session_limits import DataTimeout, DataTooSlow, SessionCounter, SessionRefused, read_data
+from gateway.session_limits import (
+    Claim,
+    DataTimeout,
+    DataTooSlow,
+    MemoryBudget,
+    SessionCounter,
+    SessionRefused,
+    read_data,
+)
 from gateway.trace import add_trace, count_traces
 from gateway.transports.base import Transport
 from gateway.types import (
@@ -141,6 +149,7 @@ class Stages:
 class Sessions:
     """The open sessions of this process: counts for the limits, and the shutdown state."""
 
+    memory: MemoryBudget
     counter: SessionCounter = field(default_factory=SessionCounter)
     open: set[GatewaySMTP] = field(default_factory=set)
     draining: bool = False
@@ -317,11 +326,18 @@ class GatewaySMTP(SMTP):
             self._reset_timeout()
 
     async def receive_message(self) -> None:
+        claim = self.sessions.memory.claim()
+        try:
+            await self.receive_within(claim)
+        finally:
+            claim.release()  # the message is answered: its bytes are no longer held for it
+
+    async def receive_within(self, claim: Claim) -> None:
         reader: Any = self._reader  # its buffer limit is private; raised while DATA streams in
         line_limit = reader._limit
         reader._limit = DATA_READ_LIMIT
         try:
-            received = await read_data(reader, self.limits)
+            received = await read_data(reader, self.limits, claim)
         except DataTimeout:
             await self.close_with(replies.DATA_TIMEOUT)
             return
@@ -333,8 +349,13 @@ class GatewaySMTP(SMTP):
         if received.too_big:
             await self.push(replies.MESSAGE_TOO_BIG)
             return
+        if received.over_budget:
+            log.warning("memory budget spent: message deferred", extra={"fields": {"size": received.size}})
+            await self.push(replies.INSUFFICIENT_STORAGE)
+            return
         assert self.envelope is not None
         self.envelope.content = self.envelope.original_content = received.content
+        del received  # the envelope holds the bytes now; the budget counts them until the reply
         status = await self._call_handler_hook("DATA")
         await self.push(status)
 

@@ -25,6 +25,7 @@ BAD_RECIPIENT = "501 5.1.3 Bad recipient address syntax"
 BAD_SENDER = "501 5.1.7 Bad sender address syntax"
 TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
 MESSAGE_TOO_BIG = "552 5.3.4 Message size exceeds fixed maximum message size"
+INSUFFICIENT_STORAGE = "452 4.3.1 Insufficient system storage, try again later"
 LOOP_DETECTED = "554 5.4.6 Mail loop detected: this message has passed this gateway too many times"
 SMTPUTF8_REQUIRED = "553 5.6.7 Non-ASCII address needs SMTPUTF8"
 

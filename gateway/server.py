@@ -32,6 +32,7 @@ from gateway.handler import GatewaySMTP, RelayHandler, Sessions, Stages
 from gateway.logs import setup_logging
 from gateway.scan import scan_message
 from gateway.scan_pool import ScanFunction, ScanPool
+from gateway.session_limits import MemoryBudget
 from gateway.transports.registry import build_transports
 from gateway.types import AuditSink
 
@@ -118,7 +119,7 @@ class Gateway:
         self.settings = settings
         self.audit = audit
         self.scan_function = scan_function
-        self.sessions = Sessions()
+        self.sessions = Sessions(MemoryBudget(settings.limits.max_inflight_bytes))
         self.stages: Stages | None = None
         self.server: asyncio.Server | None = None
 
@@ -156,6 +157,7 @@ class Gateway:
             log.warning("server.listen changed: takes effect after a restart, not a reload")
         old = self.stages
         self.settings = settings
+        self.sessions.memory.limit = settings.limits.max_inflight_bytes
         self.stages = self.build_stages(settings)
         if old is not None:
             asyncio.get_running_loop().create_task(self.retire(old))

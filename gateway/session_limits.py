@@ -53,13 +53,53 @@ class SessionCounter:
             del self.per_client[client]
 
 
+class MemoryBudget:
+    """Bytes of message data this process holds for its sessions (received, being scanned, handed on).
+
+    Once the budget is spent, a message still arriving is read to its end and refused for now
+    (452 4.3.1), so a crowd of large messages cannot exhaust memory. A message is always let in
+    when nothing else is held, so none is shut out for good.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+
+    def claim(self) -> Claim:
+        return Claim(self)
+
+
+class Claim:
+    """What one message holds of the budget, until its session releases it."""
+
+    def __init__(self, budget: MemoryBudget) -> None:
+        self.budget = budget
+        self.held = 0
+
+    def add(self, amount: int) -> bool:
+        budget = self.budget
+        if budget.held + amount > budget.limit and budget.held > self.held:
+            return False
+        budget.held += amount
+        self.held += amount
+        return True
+
+    def release(self) -> None:
+        self.budget.held -= self.held
+        self.held = 0
+
+
 @dataclass
 class ReceivedData:
-    """The message as received (dot-unstuffed) or, when over the size limit, only its size."""
+    """The message as received (dot-unstuffed) or, when over a limit, only its size.
+
+    ``over_budget``: the process's memory budget was spent while it arrived (try again later).
+    """
 
     content: bytes
     size: int
     too_big: bool
+    over_budget: bool = False
 
 
 def unstuff(data: bytes) -> bytes:
@@ -84,17 +124,18 @@ def rate_ok(size: int, elapsed: float, limits: LimitsSettings) -> bool:
     return size >= limits.min_data_rate * (elapsed - limits.min_data_rate_grace)
 
 
-async def read_data(reader: asyncio.StreamReader, limits: LimitsSettings) -> ReceivedData:
-    """Read DATA up to the lone-dot line in large chunks, within the deadline, rate and size limits.
+async def read_data(reader: asyncio.StreamReader, limits: LimitsSettings, claim: Claim) -> ReceivedData:
+    """Read DATA up to the lone-dot line in large chunks, within the deadline, rate, size and memory limits.
 
-    Over-size data is read to its end and discarded, so the client gets a reply (552) and the
-    session stays in step. Bytes after the terminator stay in the reader for the next command.
+    Over-size or over-budget data is read to its end and discarded, so the client gets a reply
+    (552, or 452 to try later) and the session stays in step. What is kept is added to ``claim``,
+    which the caller releases. Bytes after the terminator stay in the reader for the next command.
     """
     loop = asyncio.get_running_loop()
     started = loop.time()
     chunks: list[bytes] = []
     size = 0
-    too_big = False
+    too_big = over_budget = False
     tail = b"\r\n"  # the DATA command's line end: a message may start with the lone dot
     while True:
         elapsed = loop.time() - started
@@ -114,12 +155,20 @@ async def read_data(reader: asyncio.StreamReader, limits: LimitsSettings) -> Rec
             if rest:
                 reader._buffer[0:0] = rest  # type: ignore[attr-defined]  # pipelined next command
             trim = max(-end, 0)
-            chunks.append(chunk[: max(end, 0)])
+            last = chunk[: max(end, 0)]
+            if not (too_big or over_budget) and not claim.add(len(last)):
+                over_budget = True
+                claim.release()
+            chunks.append(last)
             size += end
             break
         size += len(chunk)
-        if not too_big:
-            chunks.append(chunk)
+        if not (too_big or over_budget):
+            if claim.add(len(chunk)):
+                chunks.append(chunk)
+            else:
+                over_budget, chunks = True, []
+                claim.release()
         if size > limits.max_message_bytes + len(DATA_END):
             too_big, chunks = True, chunks[-1:]
         tail = chunk[-4:] if len(chunk) >= 4 else (tail + chunk)[-4:]
@@ -127,6 +176,8 @@ async def read_data(reader: asyncio.StreamReader, limits: LimitsSettings) -> Rec
             raise DataTooSlow
     if too_big or size > limits.max_message_bytes:
         return ReceivedData(b"", size, too_big=True)
+    if over_budget:
+        return ReceivedData(b"", size, too_big=False, over_budget=True)
     content = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if trim:
         content = content[: len(content) - trim]

@@ -89,6 +89,52 @@ def test_a_small_message_does_not_wait_behind_a_large_scan(
     assert sorted(m.data.count(b"Subject: lille") for m in sink.messages) == [0, 0, 1]
 
 
+def test_past_the_memory_budget_a_message_is_deferred_and_taken_later(
+    sink: Sink, start_gateway: StartGateway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv(SCAN_MARKS, str(marks))
+    gateway = start_gateway(
+        sink.port,
+        scan_function=slow_when_large,
+        scan={"mode": "full", "workers": 2, "deadline": 30},
+        limits={"max_inflight_bytes": 300_000},
+    )
+    large = sample_message(subject="Stor", body="Lang tekst om udflugten.\n" * 8000)  # about 200 KB
+    replies: list[int] = []
+
+    def send_large() -> None:
+        with gateway.client() as client:
+            client.ehlo()
+            client.mail("a@skole.example")
+            client.rcpt("b@example.dk")
+            replies.append(client.data(large)[0])
+
+    sender = threading.Thread(target=send_large)
+    sender.start()
+    deadline = time.monotonic() + 20
+    while not any(marks.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with gateway.client() as client:  # while the first is held for its scan
+        client.ehlo()
+        client.mail("a@skole.example")
+        client.rcpt("b@example.dk")
+        code, text = client.data(large.replace(b"Subject: Stor", b"Subject: Anden"))
+        assert (code, text[:5]) == (452, b"4.3.1")
+        client.sendmail("a@skole.example", ["b@example.dk"], sample_message(subject="lille"))  # fits
+    sender.join(60)
+    with gateway.client() as client:  # the client's retry, once the first is answered
+        client.sendmail(
+            "a@skole.example", ["b@example.dk"], large.replace(b"Subject: Stor", b"Subject: Anden")
+        )
+    assert replies == [250]
+    subjects = sorted(
+        line for m in sink.messages for line in m.data.split(b"\r\n") if line.startswith(b"Subject")
+    )
+    assert subjects == [b"Subject: Anden", b"Subject: Stor", b"Subject: lille"]
+
+
 @pytest.fixture
 def shm() -> Iterator[Path]:
     folder = Path(

@@ -10,7 +10,7 @@ import pytest
 from gateway.commands.check_config import run as check_config
 from gateway.config import ConfigError, HostPort, LimitsSettings, load_settings, parse_host_port
 from gateway.server import Overrides
-from gateway.session_limits import read_data, unstuff
+from gateway.session_limits import MemoryBudget, read_data, unstuff
 from gateway.trace import add_trace, count_traces
 from gateway.transports.next_hop import dot_stuff
 
@@ -22,7 +22,7 @@ async def feed(pieces: list[bytes], limits: LimitsSettings = LIMITS) -> tuple[by
     reader = asyncio.StreamReader()
     for piece in pieces:
         reader.feed_data(piece)
-    received = await read_data(reader, limits)
+    received = await read_data(reader, limits, MemoryBudget(10**9).claim())
     reader.feed_eof()
     return received.content, received.too_big, await reader.read()
 
@@ -50,6 +50,33 @@ async def test_bytes_after_the_end_stay_for_the_next_command() -> None:
 async def test_oversized_data_is_read_to_its_end_and_dropped() -> None:
     content, too_big, rest = await feed([b"x" * 600 + b"\r\n"] * 3 + [b".\r\nNOOP\r\n"])
     assert too_big and content == b"" and rest == b"NOOP\r\n"
+
+
+async def test_over_budget_data_is_read_to_its_end_and_refused_for_now() -> None:
+    budget = MemoryBudget(1500)
+    first = budget.claim()
+    reader = asyncio.StreamReader()
+    reader.feed_data(b"x" * 998 + b"\r\n.\r\n")
+    kept = await read_data(reader, LIMITS, first)
+    assert kept.content and budget.held == 1000
+    second = budget.claim()
+    reader = asyncio.StreamReader()
+    for piece in [b"y" * 400 + b"\r\n", b"y" * 400 + b"\r\n", b".\r\nNOOP\r\n"]:
+        reader.feed_data(piece)
+    reader.feed_eof()
+    refused = await read_data(reader, LIMITS, second)
+    assert refused.over_budget and refused.content == b"" and await reader.read() == b"NOOP\r\n"
+    assert budget.held == 1000  # the refused message holds nothing
+    first.release()
+    assert budget.held == 0
+
+
+async def test_a_message_alone_is_let_in_whatever_the_budget() -> None:
+    budget = MemoryBudget(100)
+    reader = asyncio.StreamReader()
+    reader.feed_data(b"z" * 598 + b"\r\n" + b"z" * 298 + b"\r\n.\r\n")
+    received = await read_data(reader, LIMITS, budget.claim())
+    assert not received.over_budget and len(received.content) == 900
 
 
 def test_dot_stuffing_round_trips() -> None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.tokens import Doc
 
+from detectors.lexicon import spellings
+
 WINDOW_BREAK = "\u00b6"
 """Separates analysed windows in the joined text; context never crosses it."""
 
@@ -128,7 +130,7 @@ class TokenWindow:
         """The normalised tokens within ``count`` of the span, in text order, joined by spaces."""
         normalised = token_words(self.artifacts)[0]
         span = self.token_range(count)
-        return " ".join(normalised[span.start : span.stop])
+        return " ".join(filter(None, normalised[span.start : span.stop]))  # "elever, der": no gap for ","
 
     def token_range(self, count: int) -> range:
         total = len(self.artifacts.tokens_indices)
@@ -147,7 +149,7 @@ class CueSet:
 
     @classmethod
     def of(cls, words: Iterable[str]) -> CueSet:
-        words = [w.lower() for w in words]
+        words = [s for w in words for s in spellings(w.lower())]
         single = [w for w in words if " " not in w]
 
         # Longest first, then by letter: the most specific cue is the one an explanation names,
@@ -158,7 +160,10 @@ class CueSet:
         return cls(
             frozenset(w for w in single if not w.endswith("*")),
             specific_first(w[:-1] for w in single if w.endswith("*")),
-            specific_first(w.rstrip("*") for w in words if " " in w),
+            # a phrase is matched against normalised words: "elever, der" reads "elever der"
+            specific_first(
+                " ".join(filter(None, map(normalise, w.rstrip("*").split()))) for w in words if " " in w
+            ),
         )
 
     def match(self, word: str) -> bool:

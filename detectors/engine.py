@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -24,9 +24,12 @@ from detectors.lexicon import Lexicon, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp, lemmatize, quick_doc, tokenize
 from detectors.person import PersonCues, names_in_table, subject_names
 from detectors.settings import DetectorSettings
+from detectors.survey import SurveyAnswerRecognizer
 from detectors.terms import (
     GENERIC_SUBJECT,
+    GENERIC_TEXT,
     PERSON_IN_MESSAGE,
+    SUBJECT_CUE,
     ContextScorer,
     TermRecognizer,
     lower_same_length,
@@ -101,14 +104,18 @@ class Detector:
             phrases=self.lexicon.person_phrases,
             not_names=self.lexicon.not_names,
             vocabulary=pipeline.vocabulary,
+            term_words=self.lexicon.term_words,
         )
         scorer = ContextScorer(self.lexicon, person, settings.terms)
+        self.generic = CueSet.of(self.lexicon.generic_words)
+        self.positive = {name: CueSet.of(tl.positive) for name, tl in lists.items() if tl.positive}
         grade_words = {t.spelling.lstrip("*") for t in lists["grades"].terms} if "grades" in lists else set()
         registry = RecognizerRegistry(
             recognizers=[
                 cpr.CprRecognizer(settings.cpr, person.find),
                 TermRecognizer(self.lexicon, scorer),
                 GradeRecognizer(frozenset(grade_words), scorer),
+                SurveyAnswerRecognizer(scorer),
             ],
             supported_languages=[LANGUAGE],
         )
@@ -189,15 +196,27 @@ class Detector:
         located = by_location(parts)
         candidates = [self.candidate_spans(part.text) for part in located]
         context = self.message_context(parts, any(has_cpr for _, has_cpr in candidates))
+        subject_generic = self.general_text(p for p in parts if p.where == "subject")
         for part, (part_spans, _) in zip(located, candidates, strict=True):
-            findings.extend(self.analyze_part(part, context, part_spans))
+            generic = subject_generic or (self.general_text([part]) if part_spans else None)
+            part_context = [*context, f"{GENERIC_TEXT}{generic}"] if generic else context
+            findings.extend(self.analyze_part(part, part_context, part_spans))
         return findings
+
+    def general_text(self, parts: Iterable[TextPart]) -> str | None:
+        """A cue that the text is written to many or about no one (a greeting to all, a lesson plan,
+        a policy); it weighs against a pronoun anywhere in that text, never against a name."""
+        for part in parts:
+            cue = self.lexicon.message_cue(lower_same_length(part.text))
+            if cue:
+                return cue
+        return None
 
     def message_context(self, parts: Sequence[TextPart], has_cpr: bool) -> list[str]:
         """Message-wide cues, passed to the recognizers as Presidio context: a subject such as
         'Nyhedsbrev: ...' marks general text; a name in the subject or any CPR marks a person."""
         context = []
-        generic = CueSet.of(self.lexicon.generic_words)
+        generic = self.generic
         for part in parts:
             if part.where != "subject":
                 continue
@@ -206,6 +225,11 @@ class Detector:
             cue = generic.find(lowered, " ".join(lowered))
             if cue:
                 context.append(f"{GENERIC_SUBJECT}{cue}")
+            context += [
+                f"{SUBJECT_CUE}{name}"
+                for name, cues in self.positive.items()
+                if cues.find(lowered, " ".join(lowered))
+            ]
             if subject_names(self.person, part.text):
                 context.append(f"{PERSON_IN_MESSAGE}name in subject")
         if any(names_in_table(self.person, p.text) for p in parts if p.where.startswith("attachment:")):

@@ -29,6 +29,10 @@ NOT_A_MARK_AFTER = CueSet.of(
 CONTEXT_TOKENS = 8
 GRADE_WORDS = ("karakter", "standpunkt", "eksamen", "prøve", "terminsprøve", "afgangsprøve", "gennemsnit",
                "snit", "bedømmelse", "årskarakter")  # fmt: skip
+SUBJECTS = frozenset(["dansk", "matematik", "engelsk", "tysk", "fransk", "fysik", "kemi", "fysik/kemi",
+                      "biologi", "geografi", "historie", "samfundsfag", "kristendomskundskab", "idræt",
+                      "naturfag", "spansk", "madkundskab", "håndværk", "billedkunst", "musik"])  # fmt: skip
+"""School subjects: "<mark> i <subject>" is a grade."""
 CELL_SPLIT = re.compile(r"[\t;]|,(?<!\d,)|,(?!\d)")  # a comma not between two digits
 AVERAGE = re.compile(r"\b(?:snit|gennemsnit|gns|karaktergennemsnit)\b\D{0,12}?(\d{1,2},\d{1,2})\b|"
                      r"\b(\d{1,2},\d{1,2})\s+i\s+(?:snit|gennemsnit)\b", re.IGNORECASE)  # fmt: skip
@@ -61,7 +65,7 @@ class GradeRecognizer(ContextScoredRecognizer):
             cue = self.grade_cue(words, i)
             if cue is not None:
                 start = nlp_artifacts.tokens_indices[i]
-                tier = "strong" if cue.startswith(GRADE_WORDS) else "medium"  # "karakter" beats "dansk"
+                tier = "strong" if self.graded(words, i, cue) else "medium"
                 results.append(self.result(start, start + len(mark), f"near '{cue}'", cue, tier))
         for start, end, header in self.table_marks(text):
             results.append(self.result(start, end, f"in column '{header}'", header, "strong"))
@@ -155,6 +159,15 @@ class GradeRecognizer(ContextScoredRecognizer):
         ordinal = dotted and after_raw[:1].isalpha() and after_raw[:1].islower()
         after = words[k] if k < len(words) else ""
         return bool(NOT_A_MARK_BEFORE.match(before) or NOT_A_MARK_AFTER.match(after) or ordinal)
+
+    def graded(self, words: list[str], i: int, cue: str) -> bool:
+        """The mark is a grade for sure: a grade word is in reach ("karakter" beats "dansk"), or it is
+        given in a subject ("4 i matematik", "fik 7 i dansk")."""
+        lo, hi = max(0, i - CONTEXT_TOKENS), min(len(words), i + CONTEXT_TOKENS + 1)
+        if cue.startswith(GRADE_WORDS) or any(w.startswith(GRADE_WORDS) for w in words[lo:hi]):
+            return True
+        after = [w for w in words[i + 1 : i + 4] if w.strip()]
+        return len(after) >= 2 and after[0] == "i" and after[1] in SUBJECTS
 
     def grade_cue(self, words: list[str], i: int) -> str | None:
         lo, hi = max(0, i - CONTEXT_TOKENS), min(len(words), i + CONTEXT_TOKENS + 1)

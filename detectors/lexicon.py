@@ -2,7 +2,9 @@
 
 A term is written as the admin reads it: ``astma`` (the word and its inflections), ``astma*``
 (also compounds starting with it: astmaanfald), ``*diagnose`` (also compounds ending with it:
-autismediagnose), ``*mobb*`` (anywhere inside a word); multi-word phrases are allowed.
+autismediagnose), ``*mobb*`` (anywhere inside a word); multi-word phrases are allowed. A term written
+in capitals (``TR``, ``DLF``) is an abbreviation: only the word itself, no endings ("tr" is no "tre").
+Every term, stoplist entry and cue also matches its ASCII spelling (``trivselsmaaling``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,16 @@ LIST_FILES = ("person", "generic")
 """Term files that describe context rather than a category."""
 
 
+ASCII_SPELLINGS = str.maketrans({"å": "aa", "æ": "ae", "ø": "oe"})
+"""How Danish letters are written on keyboards and systems without them."""
+
+
+def spellings(text: str) -> tuple[str, ...]:
+    """The text and, if it differs, its ASCII spelling (trivselsmåling, trivselsmaaling)."""
+    ascii_text = text.translate(ASCII_SPELLINGS)
+    return (text,) if ascii_text == text else (text, ascii_text)
+
+
 ANCHOR = "anchor"
 """A tier whose words only mark where to look (grade context); they score nothing themselves."""
 
@@ -45,6 +57,11 @@ class Term:
     text: str
     head_open: bool
     tail_open: bool
+    exact: bool = False
+    """An abbreviation: the whole word only, no endings."""
+    needs_context: bool = False
+    """A phrase that is also everyday speech ("bliver mobbet"): it counts for its category only with
+    one of the category's positive cues, in the subject or in a table row."""
 
     @property
     def spelling(self) -> str:
@@ -72,6 +89,8 @@ class TermList:
     negative: frozenset[str] = frozenset()
     masks: frozenset[str] = frozenset()
     """Categories whose hits inside this list's phrases do not count (a survey question quoting 'mobbet')."""
+    in_signature: bool = True
+    """False: a term in a signature block under "Venlig hilsen" is a role, not a disclosure (a TR)."""
 
 
 @dataclass
@@ -83,42 +102,73 @@ class Lexicon:
     person_phrases: tuple[str, ...] = ()
     not_names: frozenset[str] = frozenset()
     generic_words: frozenset[str] = frozenset()
+    message_words: tuple[str, ...] = ()
+    """Cues that mark a whole text as general (a greeting to many, a lesson plan, a policy)."""
     automaton: Any = None
+    message_automaton: Any = None
+    term_words: frozenset[str] = frozenset()
+    """Every single-word term in its plain spelling: a capitalised term is no person's name."""
     stop_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Each category's stoplist as a tuple, for one ``str.startswith`` call per hit."""
 
     def compile(self) -> Lexicon:
-        automaton = ahocorasick.Automaton()
-        grouped: dict[str, list[Term]] = {}
-        for term_list in self.lists.values():
-            for term in term_list.terms:
-                for boundary in ("",) if term.head_open else BOUNDARIES:
-                    grouped.setdefault(boundary + term.text, []).append(term)
-        for key, terms in grouped.items():
-            automaton.add_word(key, tuple(terms))
-        if grouped:
-            automaton.make_automaton()
-        self.automaton = automaton if grouped else None
-        self.stop_prefixes = {name: tuple(sorted(tl.stoplist)) for name, tl in self.lists.items()}
+        self.automaton = build_automaton(t for tl in self.lists.values() for t in tl.terms)
+        self.stop_prefixes = {
+            name: tuple(sorted({s for stop in tl.stoplist for s in spellings(stop)}))
+            for name, tl in self.lists.items()
+        }
+        self.message_automaton = build_automaton(parse_term("", "", cue) for cue in self.message_words)
+        self.term_words = frozenset(
+            t.text for tl in self.lists.values() for t in tl.terms if " " not in t.text and not t.head_open
+        )
         return self
+
+    def message_cue(self, lower: str) -> str | None:
+        """The first cue in ``lower`` (lower-cased) that marks the whole text as general, or None."""
+        hit = next(_hits(self.message_automaton, lower), None)
+        return hit.term.spelling if hit else None
 
     def hits(self, lower: str) -> Iterator[Hit]:
         """Every term occurrence in ``lower`` (the text lower-cased, same length) that respects its
         word boundaries and is not in its category's stoplist."""
-        if self.automaton is None:
-            return
-        # Terms that start a word are keyed with each character that can precede a word, so the
-        # automaton reports few matches inside other words (the hot path stays in C).
-        padded = " " + lower
-        for end_index, terms in self.automaton.iter(padded):
-            end = end_index  # one less for the leading space, one more for an exclusive end
-            for term in terms:
-                hit = _bounded(lower, end - len(term.text), end, term)
-                if hit is not None and not self.stopped(hit):
-                    yield hit
+        for hit in _hits(self.automaton, lower):
+            if not self.stopped(hit):
+                yield hit
 
     def stopped(self, hit: Hit) -> bool:
         return hit.word.startswith(self.stop_prefixes[hit.term.category])
+
+
+def build_automaton(terms: Iterable[Term]) -> Any:
+    """An automaton over every spelling of the terms, or None when there are none.
+
+    Terms that start a word are keyed with each character that can precede a word, so the
+    automaton reports few matches inside other words (the hot path stays in C)."""
+    grouped: dict[str, list[tuple[Term, int]]] = {}
+    for term in terms:
+        for spelling in spellings(term.text):
+            for boundary in ("",) if term.head_open else BOUNDARIES:
+                grouped.setdefault(boundary + spelling, []).append((term, len(spelling)))
+    if not grouped:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, found in grouped.items():
+        automaton.add_word(key, tuple(found))
+    automaton.make_automaton()
+    return automaton
+
+
+def _hits(automaton: Any, lower: str) -> Iterator[Hit]:
+    """Every occurrence of the automaton's terms in ``lower`` that respects their word boundaries."""
+    if automaton is None:
+        return
+    padded = " " + lower
+    for end_index, terms in automaton.iter(padded):
+        end = end_index  # one less for the leading space, one more for an exclusive end
+        for term, length in terms:
+            hit = _bounded(lower, end - length, end, term)
+            if hit is not None:
+                yield hit
 
 
 def _bounded(lower: str, start: int, end: int, term: Term) -> Hit | None:
@@ -130,7 +180,8 @@ def _bounded(lower: str, start: int, end: int, term: Term) -> Hit | None:
     word_end = end
     while word_end < len(lower) and lower[word_end].isalnum():
         word_end += 1
-    if not term.tail_open and lower[end:word_end] not in INFLECTIONS:
+    ending = lower[end:word_end]
+    if not term.tail_open and (ending not in INFLECTIONS or (term.exact and ending)):
         return None
     # a hyphenated compound (ADHD-udredning) is one word for the stoplist and the snippet
     left = word_start
@@ -146,17 +197,27 @@ def _bounded(lower: str, start: int, end: int, term: Term) -> Hit | None:
     return Hit(term, start, end, lower[left:right])
 
 
-def parse_term(category: str, tier: str, spelling: str) -> Term:
+OPTIONS = ("needs_context", "in_signature")
+"""Keys of a term file besides its tiers and context (see health.yaml)."""
+
+
+def parse_term(category: str, tier: str, spelling: str, needs_context: bool = False) -> Term:
     text = " ".join(spelling.lower().split())
     head_open, tail_open = text.startswith("*"), text.endswith("*")
-    return Term(category, tier, text.strip("*"), head_open, tail_open)
+    exact = " " not in text and spelling.strip("*").isupper()
+    return Term(category, tier, text.strip("*"), head_open, tail_open, exact, needs_context)
 
 
-def _words(data: Mapping[str, Any], key: str, path: Path) -> list[str]:
+def _raw_words(data: Mapping[str, Any], key: str, path: Path) -> list[str]:
+    """A list of words as written (capitals mark an abbreviation)."""
     value = data.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise LexiconError(f"{path}: '{key}' must be a list of words")
-    return [" ".join(v.lower().split()) for v in value]
+    return value
+
+
+def _words(data: Mapping[str, Any], key: str, path: Path) -> list[str]:
+    return [" ".join(v.lower().split()) for v in _raw_words(data, key, path)]
 
 
 def read_term_file(path: Path, tiers: Sequence[str]) -> TermList:
@@ -164,11 +225,13 @@ def read_term_file(path: Path, tiers: Sequence[str]) -> TermList:
         raise LexiconError(f"{path}: no such term list")
     data = _read_plain(path)
     category = str(data.get("category") or path.stem)
-    known = {"category", "stoplist", "context", "description", "masks", *tiers}
+    known = {"category", "stoplist", "context", "description", "masks", *OPTIONS, *tiers}
     unknown = sorted(set(data) - known)
     if unknown:
         raise LexiconError(f"{path}: unknown key(s) {unknown}; term tiers are {sorted(tiers)}")
-    terms = [parse_term(category, tier, word) for tier in tiers for word in _words(data, tier, path)]
+    terms = [parse_term(category, tier, word) for tier in tiers for word in _raw_words(data, tier, path)]
+    # context-dependent phrases score as strong terms once their context is there
+    terms += [parse_term(category, "strong", word, True) for word in _raw_words(data, "needs_context", path)]
     context = data.get("context") or {}
     if not isinstance(context, dict):
         raise LexiconError(f"{path}: 'context' must have 'positive' and/or 'negative' lists")
@@ -179,6 +242,7 @@ def read_term_file(path: Path, tiers: Sequence[str]) -> TermList:
         positive=frozenset(_words(context, "positive", path)),
         negative=frozenset(_words(context, "negative", path)),
         masks=frozenset(_words(data, "masks", path)),
+        in_signature=bool(data.get("in_signature", True)),
     )
 
 
@@ -206,6 +270,7 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
         person_phrases=tuple(w for w in words if " " in w),
         not_names=frozenset(_words(person, "not_names", folder / "person.yaml")),
         generic_words=frozenset(_words(generic, "words", folder / "generic.yaml")),
+        message_words=tuple(_words(generic, "message_words", folder / "generic.yaml")),
     ).compile()
 
 

@@ -2,15 +2,18 @@
 
 A person is identifiable by a name (a capitalised word that is no Danish dictionary word nor a
 compound of one), a person word ("eleven", "din søn"), class plus initials ("8.B ... MH"), or a CPR.
+Pronouns are weaker: general texts use them too ("hvis du er syg"), so "jeg/mig/du/dig" count only in
+the term's own clause and "du" not as the generic you of a rule or question ("Er du syg, ...").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, token_texts, token_words
+from detectors.lexicon import INFLECTIONS
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
 INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
@@ -26,6 +29,35 @@ ORGANISATION_ENDINGS = ("skole", "skolen", "kommune", "centret", "center", "gymn
 NO_MARK = ("", "")
 """A token that says nothing about a person."""
 CLOSINGS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "vh.", "mvh."])
+SIGN_OFFS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "venlig hilsen", "med venlig hilsen",
+                       "venlige hilsner", "de bedste hilsner", "bedste hilsner",
+                       "mange hilsner"])  # fmt: skip
+"""A line of these opens a signature block."""
+SIGNATURE_LINES = 4
+SIGNATURE_LINE_WORDS = 8
+PARAGRAPH_TOKENS = 48
+"""How far back in its paragraph a term looks for a person when none is near, or a pronoun's antecedent."""
+MAX_NAME_LETTERS = 14
+"""Longer capitalised words are Danish compounds in a subject or heading, hardly ever names."""
+PRONOUNS = frozenset(["han", "hun", "ham", "hende", "hans", "hendes", "du", "dig", "jeg", "mig"])
+"""Person words that general texts use too: they never outweigh a general text."""
+IN_CLAUSE_ONLY = frozenset(["jeg", "mig", "du", "dig"])
+WRITER = frozenset(["jeg", "mig"])
+"""The writer, who is identifiable, when the term is in the same clause ("jeg er sygemeldt")."""
+GENERIC_YOU_BEFORE = frozenset(["hvis", "når", "såfremt", "om", "skal", "kan", "må"])
+"""'hvis du', 'når du': the you of a rule, not the reader."""
+CLAUSE_BREAKS = frozenset([".", "!", "?", ";", ":", "–", "—", "(", ")"])
+CLAUSE_STARTS = frozenset([*CLAUSE_BREAKS, ",", "-", "•", "*", '"', "«", "»", "“", "”"])
+SUBORDINATORS = frozenset(["at", "som", "der", "hvor", "fordi", "da", "mens", "og", "men", "så", "eller",
+                           "end", "hvis", "når", "om", "selvom", "før", "efter", "indtil"])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person cue near a term; ``definite`` unless it is only a pronoun."""
+
+    cue: str
+    definite: bool = True
 
 
 @dataclass(frozen=True)
@@ -36,11 +68,20 @@ class PersonCues:
     phrases: tuple[str, ...]
     not_names: frozenset[str]
     vocabulary: Container[str]
+    term_words: Container[str] = frozenset()
+    """Single-word terms of every category: "Danmarksdemokraterne" in a lesson plan is no name."""
     name_cache: dict[str, bool] = field(default_factory=dict, compare=False)
     marks: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
     def is_word(self, lower: str) -> bool:
-        return lower in self.vocabulary or lower in self.not_names
+        return lower in self.vocabulary or lower in self.not_names or self.is_term(lower)
+
+    def is_term(self, lower: str) -> bool:
+        """A category term, plain or inflected (konservative, uddannelsesparathedsvurderingen)."""
+        terms = self.term_words
+        return lower in terms or any(
+            lower.endswith(ending) and lower[: -len(ending)] in terms for ending in INFLECTIONS if ending
+        )
 
     def is_compound(self, lower: str) -> bool:
         """Danish compounds are rarely in the lemma table: two known words (with a linking s or e)."""
@@ -65,6 +106,8 @@ class PersonCues:
         if len(text) < 2 or not text[0].isupper() or not text.isalpha() or text.isupper():
             return False
         lower = text.lower()
+        if len(lower) > MAX_NAME_LETTERS:
+            return False
         base = lower[:-1] if lower.endswith("s") and len(lower) > 3 else lower
         if self.is_word(lower) or self.is_word(base):
             return False
@@ -93,29 +136,57 @@ class PersonCues:
 
     def find(self, window: TokenWindow, count: int) -> str | None:
         """A short description of the nearest person cue within ``count`` tokens, or None."""
-        span = window.token_range(count)
+        person = self.nearest(window, count)
+        return person.cue if person else None
+
+    def nearest(self, window: TokenWindow, count: int) -> Person | None:
+        """The nearest person cue within ``count`` tokens (a definite one before a pronoun), else one
+        earlier in the paragraph. A pronoun is definite when a name or person word precedes it there."""
+        span = window.token_range(max(count, PARAGRAPH_TOKENS))
         texts = token_texts(window.artifacts)[span.start : span.stop]
-        lo, hi = _limits(texts, window.first - span.start, window.last - span.start)
-        centre = window.first - span.start
-        in_reach = texts[lo:hi]
-        marks = list(map(self.marks.get, in_reach))  # known already, in most windows every token
-        if None in marks:
-            marks = [self.mark(text) for text in in_reach]
-        marked = [(abs(i - centre), i, mark) for i, mark in enumerate(marks, lo) if mark and mark[0]]
-        for _, offset, (kind, cue) in sorted(marked):  # nearest first; before the span on a tie
+        first, last = window.first - span.start, window.last - span.start
+        lo, hi = _limits(texts, first, last)
+        lo_near, hi_near = max(lo, first - count), min(hi, last + 1 + count)
+        paragraph = _paragraph_start(texts, lo, first)
+        near = sorted(range(lo_near, hi_near), key=lambda i: (abs(i - first), i))  # before on a tie
+        person = self.first_cue(texts, near, first, last)
+        if person is None:
+            words = token_words(window.artifacts)[0][span.start + lo_near : span.start + hi_near]
+            joined = " ".join(words)
+            phrase = next((p for p in self.phrases if p in joined), None)
+            if phrase:
+                return Person(f"person phrase '{phrase}'")
+            person = self.first_cue(texts, range(lo_near - 1, paragraph - 1, -1), first, last)
+            if person is not None:
+                person = Person(f"{person.cue} earlier in the paragraph", person.definite)
+        if person is not None and not person.definite:
+            earlier = range(first - 1, paragraph - 1, -1)
+            if self.first_cue(texts, earlier, first, last, definite_only=True):
+                return Person(person.cue, definite=True)  # "Aya Hassan har spurgt ... Hun er muslim"
+        return person
+
+    def first_cue(
+        self, texts: list[str], order: Iterable[int], first: int, last: int, definite_only: bool = False
+    ) -> Person | None:
+        """The first person cue among the tokens at ``order``: a definite one, else the first pronoun."""
+        pronoun = None
+        for offset in order:
+            kind, cue = self.mark(texts[offset])
             if kind == "word":
-                return f"person word '{cue}'"
-            if kind == "class":
+                if cue in IN_CLAUSE_ONLY and not _counts_in_clause(texts, offset, first, last, cue):
+                    continue
+                if cue not in PRONOUNS or cue in WRITER:
+                    return Person(f"person word '{cue}'")
+                if not definite_only:
+                    pronoun = pronoun or Person(f"person word '{cue}'", definite=False)
+            elif kind == "class":
                 if any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
-                    return "class and initials"
-            elif not _followed_by_organisation(texts, offset, self) and not _greets_or_signs(texts, offset):
-                return "name"
-        words = token_words(window.artifacts)[0][span.start + lo : span.start + hi]
-        joined = " ".join(words)
-        for phrase in self.phrases:
-            if phrase in joined:
-                return f"person phrase '{phrase}'"
-        return None
+                    return Person("class and initials")
+            elif kind == "name" and not (
+                _followed_by_organisation(texts, offset, self) or _greets_or_signs(texts, offset)
+            ):
+                return Person("name")
+        return pronoun
 
 
 def subject_names(cues: PersonCues, subject: str) -> list[str]:
@@ -154,6 +225,65 @@ def _limits(texts: list[str], first: int, last: int) -> tuple[int, int]:
     return lo, hi
 
 
+def _paragraph_start(texts: list[str], lo: int, first: int) -> int:
+    """The first token of the span's paragraph (a blank line or a window break ends it)."""
+    for i in range(first - 1, lo - 1, -1):
+        if "\n\n" in texts[i] or texts[i] == WINDOW_BREAK:
+            return i + 1
+    return lo
+
+
+def _counts_in_clause(texts: list[str], offset: int, first: int, last: int, pronoun: str) -> bool:
+    """'jeg/mig/du/dig' speak of a person only in the term's own clause, and 'du' not as the generic
+    you of a rule or a question ('Hvis du er syg', 'Er du sygemeldt ..., tilbydes du')."""
+    between = texts[offset + 1 : first] if offset < first else texts[last + 1 : offset]
+    if any(t in CLAUSE_BREAKS or "\n" in t for t in between):
+        return False
+    return pronoun in WRITER or not _generic_you(texts, offset)
+
+
+def _generic_you(texts: list[str], offset: int) -> bool:
+    before = [t for t in texts[max(0, offset - 4) : offset] if not t.isspace() or "\n" in t]
+    previous = normalise(before[-1]) if before else ""
+    if previous in GENERIC_YOU_BEFORE:
+        return True
+    if not previous.isalpha() or previous in SUBORDINATORS:
+        return False
+    # a verb before "du" at the start of a clause: a question or a condition ("Er du ...", ", tilbydes du")
+    start = before[-2] if len(before) > 1 else "\n"
+    return start in CLAUSE_STARTS or "\n" in start or (offset < 2 and len(before) < 2)
+
+
+def in_signature(window: TokenWindow) -> bool:
+    """The span is in a signature block: a few short lines under 'Venlig hilsen' / 'Mvh Bo'."""
+    texts = token_texts(window.artifacts)
+    lines: list[list[str]] = [[]]  # the span's own line, then the lines above it, nearest first
+    for text in reversed(texts[max(0, window.first - 60) : window.first]):
+        if text == WINDOW_BREAK:
+            break
+        if "\n" in text:
+            lines.append([])
+        elif text.strip():
+            lines[-1].insert(0, text)
+    if len(lines[0]) > SIGNATURE_LINE_WORDS:
+        return False
+    for line in lines[1 : SIGNATURE_LINES + 2]:
+        if _signs_off(line):
+            return True
+        if len(line) > SIGNATURE_LINE_WORDS or (line and line[-1] in ".!?"):
+            return False  # a sentence: the span is in the text, not under a closing
+    return False
+
+
+def _signs_off(line: list[str]) -> bool:
+    words = [w for w in (normalise(t) for t in line) if w]
+    text = " ".join(words)
+    return any(
+        text == closing or (text.startswith(closing + " ") and len(words) <= len(closing.split()) + 3)
+        for closing in SIGN_OFFS
+    )
+
+
 def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -> bool:
     """'Østervang Skole', 'Kragh Byg': an organisation word after it marks a place or firm ('Freja Holm'
     is still a person, though 'holm' is a word)."""
@@ -162,12 +292,15 @@ def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -
 
 
 def _greets_or_signs(texts: list[str], offset: int) -> bool:
-    """'Hej Maja', 'Fra: Lene Holm', or a name line under 'Venlig hilsen' is no subject of the mail."""
+    """'Hej Maja', 'Fra: Lene Holm', '/Lasse', or a name line under 'Venlig hilsen' is no subject of the
+    mail."""
     i = offset - 1
     while i >= 0 and (texts[i] == ":" or (texts[i][:1].isupper() and texts[i].isalpha())):
         i -= 1  # the rest of the name, or the colon of "Fra:"
     if i >= 0 and normalise(texts[i]) in GREETINGS:
         return True
+    if i >= 0 and texts[i] == "/" and (i == 0 or "\n" in texts[i - 1]):
+        return True  # "/Lasse" on a line of its own signs the mail
     while i >= 0 and "\n" not in texts[i]:
         i -= 1
     if i < 0 or "\n\n" in texts[i]:

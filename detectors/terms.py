@@ -14,13 +14,18 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.context import CueSet, TokenWindow, token_texts
 from detectors.lexicon import ANCHOR, Hit, Lexicon, Term
-from detectors.person import PersonCues
+from detectors.person import Person, PersonCues, in_signature
 from detectors.settings import TermScoring
 
 CPR_ENTITY = "CPR"
 GENERIC_SUBJECT = "generic-subject:"
 PERSON_IN_MESSAGE = "person-in-message:"
 """Prefix of a message-wide context word passed through Presidio: the subject marks general text."""
+GENERIC_TEXT = "generic-text:"
+"""The text opens to many or is a lesson plan or policy: pronouns alone do not make it personal."""
+SUBJECT_CUE = "subject-cue:"
+"""A category's positive cue is in the subject (the mail is about the survey)."""
+TABLE_CELLS = ("\t", ";", "|")
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class ContextScorer:
     """Moves a category result's score by what is near it: a person, general text, category cues."""
 
     def __init__(self, lexicon: Lexicon, person: PersonCues, scoring: TermScoring) -> None:
+        self.lists = lexicon.lists
         self.person = person
         self.scoring = scoring
         self.generic = CueSet.of(lexicon.generic_words)
@@ -62,21 +68,25 @@ class ContextScorer:
         if artifacts is None:
             return results
         cprs = [r for r in others if r.entity_type == CPR_ENTITY]
-        subject = _cue(context, GENERIC_SUBJECT)
-        person = _cue(context, PERSON_IN_MESSAGE)
+        message = MessageCues(
+            _cue(context, GENERIC_SUBJECT),
+            _cue(context, PERSON_IN_MESSAGE),
+            _cue(context, GENERIC_TEXT),
+            frozenset(c[len(SUBJECT_CUE) :] for c in context or [] if c.startswith(SUBJECT_CUE)),
+        )
         for result in results:
-            self.rescore(result, artifacts, cprs, subject, person)
-        return results
+            self.rescore(result, artifacts, cprs, message)
+        return self.unmasked(results)
 
     def rescore(
         self,
         result: RecognizerResult,
         artifacts: NlpArtifacts,
         cprs: Sequence[RecognizerResult],
-        generic_subject: str | None = None,
-        message_person: str | None = None,
+        message: MessageCues | None = None,
     ) -> None:
         conf = self.scoring
+        message = message or MessageCues()
         window = TokenWindow.around(artifacts, result.start, result.end)
         words = window.around_tokens(conf.context_tokens)
         text = window.text(conf.context_tokens)
@@ -87,18 +97,26 @@ class ContextScorer:
         if positive:
             score += conf.positive_bonus
             reasons.append(f"context '{positive}' +{conf.positive_bonus:.2f}")
-        person = self.person.find(window, conf.person_tokens) or _cpr_near(result, cprs, conf.window_chars)
+        if result.recognition_metadata.get("needs_context"):
+            supported = positive or result.entity_type in message.subject_cues or in_table_row(window)
+            result.recognition_metadata["masks"] = bool(supported)
+            if not supported:
+                score *= conf.negative_factor
+                reasons.append(f"no {result.entity_type} context x{conf.negative_factor:.2f}")
+        person = self.person.nearest(window, conf.person_tokens) or _cpr_near(result, cprs, conf.window_chars)
         if person:
             score += conf.person_bonus
-            reasons.append(f"{person} +{conf.person_bonus:.2f}")
-        elif message_person:
+            reasons.append(f"{person.cue} +{conf.person_bonus:.2f}")
+        elif message.person:
             bonus = conf.person_bonus * conf.person_in_message
             score += bonus
-            reasons.append(f"{message_person} elsewhere in the mail +{bonus:.2f}")
+            reasons.append(f"{message.person} elsewhere in the mail +{bonus:.2f}")
         else:
             score *= conf.without_person
             reasons.append(f"no person near x{conf.without_person:.2f}")
-        generic = self.generic.find(words, text) or generic_subject
+        generic = self.generic.find(words, text) or message.generic_subject
+        if not generic and not (person and person.definite):
+            generic = message.generic_text  # a pronoun in a letter to all, a lesson plan, a policy
         if generic:
             score *= conf.generic_factor
             reasons.append(f"general text '{generic}' x{conf.generic_factor:.2f}")
@@ -106,8 +124,59 @@ class ContextScorer:
         if negative:
             score *= conf.negative_factor
             reasons.append(f"context '{negative}' x{conf.negative_factor:.2f}")
+        term_list = self.lists.get(result.entity_type)
+        if term_list is not None and not term_list.in_signature and in_signature(window):
+            score = 0.0  # "Tillidsrepræsentant (DLF)" under "Venlig hilsen" is a role, not a disclosure
+            reasons.append("in a signature x0")
         result.score = max(0.0, min(1.0, score))
         result.recognition_metadata["reason"] = ", ".join(reasons)
+
+    def unmasked(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Drop results inside a longer phrase of a list that masks their category (a survey question
+        quoting 'mobbet'); a phrase that needed context masks only where it had it."""
+        masking = [
+            r
+            for r in results
+            if r.entity_type in self.lists
+            and self.lists[r.entity_type].masks
+            and r.recognition_metadata.get("masks", True)
+        ]
+        if not masking:
+            return results
+        return [
+            result
+            for result in results
+            if not any(
+                result.entity_type in self.lists[m.entity_type].masks
+                and m.start <= result.start
+                and result.end <= m.end
+                and m.end - m.start > result.end - result.start
+                for m in masking
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class MessageCues:
+    """Message-wide cues passed as Presidio context: a general subject or text, a person elsewhere,
+    the categories whose positive cues are in the subject."""
+
+    generic_subject: str | None = None
+    person: str | None = None
+    generic_text: str | None = None
+    subject_cues: frozenset[str] = frozenset()
+
+
+def in_table_row(window: TokenWindow) -> bool:
+    """The span is in a row of cells (tab, semicolon or bar separated): a sheet or answer table."""
+    texts = token_texts(window.artifacts)
+    start = window.first
+    while start > 0 and "\n" not in texts[start - 1]:
+        start -= 1
+    end = window.last
+    while end < len(texts) - 1 and "\n" not in texts[end + 1]:
+        end += 1
+    return any(cell in text for text in texts[start : end + 1] for cell in TABLE_CELLS)
 
 
 class ContextScoredRecognizer(EntityRecognizer):
@@ -137,7 +206,7 @@ class TermRecognizer(ContextScoredRecognizer):
         self.by_lemma: dict[str, list[Term]] = {}
         for term_list in lexicon.lists.values():
             for term in term_list.terms:
-                if " " not in term.text and term.tier != ANCHOR:
+                if " " not in term.text and term.tier != ANCHOR and not term.exact:
                     self.by_lemma.setdefault(term.text, []).append(term)
         super().__init__(
             supported_entities=sorted(lexicon.lists), name="TermRecognizer", supported_language="da"
@@ -149,9 +218,7 @@ class TermRecognizer(ContextScoredRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        hits = unmasked(
-            [h for h in self.lexicon.hits(lower_same_length(text)) if h.term.tier != ANCHOR], self.lexicon
-        )
+        hits = [h for h in self.lexicon.hits(lower_same_length(text)) if h.term.tier != ANCHOR]
         if nlp_artifacts is not None:
             hits += self.lemma_hits(nlp_artifacts, {(h.start, h.term) for h in hits})
         wanted = set(entities or self.supported_entities)
@@ -183,34 +250,17 @@ class TermRecognizer(ContextScoredRecognizer):
                 "term": hit.term.spelling,
                 "word": hit.word,
                 "reason": f"term '{hit.term.spelling}' ({hit.term.tier} {score:.2f})",
+                "needs_context": hit.term.needs_context,
             },
         )
-
-
-def unmasked(hits: list[Hit], lexicon: Lexicon) -> list[Hit]:
-    """Drop hits inside a longer phrase of a list that masks their category."""
-    masking = [h for h in hits if lexicon.lists[h.term.category].masks]
-    if not masking:
-        return hits
-    return [
-        hit
-        for hit in hits
-        if not any(
-            hit.term.category in lexicon.lists[m.term.category].masks
-            and m.start <= hit.start
-            and hit.end <= m.end
-            and m.end - m.start > hit.end - hit.start
-            for m in masking
-        )
-    ]
 
 
 def _cue(context: list[str] | None, prefix: str) -> str | None:
     return next((c[len(prefix) :] for c in context or [] if c.startswith(prefix)), None)
 
 
-def _cpr_near(result: RecognizerResult, cprs: Sequence[RecognizerResult], distance: int) -> str | None:
+def _cpr_near(result: RecognizerResult, cprs: Sequence[RecognizerResult], distance: int) -> Person | None:
     for cpr in cprs:
         if abs(cpr.start - result.start) <= distance:
-            return "CPR"
+            return Person("CPR")
     return None

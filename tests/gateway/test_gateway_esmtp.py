@@ -203,13 +203,14 @@ def test_tls_can_be_required(
         assert client.mail("a@skole.example")[0] == 250
 
 
-def test_auth_only_after_starttls_and_then_relays_for_outside_clients(
+def gateway_with_auth(
     sink: Sink, start_gateway: StartGateway, tls_files: tuple[Path, Path, trustme.CA], tmp_path: Path
-) -> None:
-    cert, key, ca = tls_files
+) -> RunningGateway:
+    """STARTTLS and AUTH (user skole, password hemmelig-kode); only 127.0.0.1 may relay without it."""
+    cert, key, _ = tls_files
     users = tmp_path / "users"
     users.write_text(f"skole:{hash_password('hemmelig-kode')}\n")
-    gateway = start_gateway(
+    return start_gateway(
         sink.port,
         server={
             "tls": {"cert_file": str(cert), "key_file": str(key)},
@@ -217,6 +218,13 @@ def test_auth_only_after_starttls_and_then_relays_for_outside_clients(
             "client_networks": ["127.0.0.1/32"],
         },
     )
+
+
+def test_auth_only_after_starttls_and_then_relays_for_outside_clients(
+    sink: Sink, start_gateway: StartGateway, tls_files: tuple[Path, Path, trustme.CA], tmp_path: Path
+) -> None:
+    ca = tls_files[2]
+    gateway = gateway_with_auth(sink, start_gateway, tls_files, tmp_path)
     with gateway.client(source="127.0.0.2") as client:
         client.ehlo()
         assert not client.has_extn("auth")
@@ -240,17 +248,8 @@ def encode(text: str) -> str:
 def test_auth_login_and_malformed_auth_data(
     sink: Sink, start_gateway: StartGateway, tls_files: tuple[Path, Path, trustme.CA], tmp_path: Path
 ) -> None:
-    cert, key, ca = tls_files
-    users = tmp_path / "users"
-    users.write_text(f"skole:{hash_password('hemmelig-kode')}\n")
-    gateway = start_gateway(
-        sink.port,
-        server={
-            "tls": {"cert_file": str(cert), "key_file": str(key)},
-            "auth": {"enabled": True, "users_file": str(users)},
-            "client_networks": ["127.0.0.1/32"],
-        },
-    )
+    ca = tls_files[2]
+    gateway = gateway_with_auth(sink, start_gateway, tls_files, tmp_path)
     with gateway.client(source="127.0.0.2") as client:
         client.starttls(context=client_context(ca))
         client.ehlo()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.gateway.conftest import StartGateway
-from tests.gateway.harness import Sink, sample_message, unused_port
+from tests.gateway.harness import RunningGateway, Sink, sample_message, unused_port
 from tests.gateway.processes import ROOT, Process, base_config, write_config
 from tests.gateway.scan_functions import LARGE_SCAN_SECONDS, SCAN_MARKS, sleepy, slow_when_large
 from tests.gateway.test_gateway_limits import command, read_reply
@@ -43,6 +43,27 @@ def test_scan_past_its_deadline_is_451_and_the_pool_recovers(sink: Sink, start_g
     assert [m.data.count(b"Subject: slow") for m in sink.messages] == [0, 0]
 
 
+def start_large_scan(
+    gateway: RunningGateway, large: bytes, replies: list[int], marks: Path
+) -> threading.Thread:
+    """Send ``large`` from a thread (its DATA reply goes to ``replies``); return once its scan began."""
+
+    def send_large() -> None:
+        with gateway.client() as client:
+            client.ehlo()
+            client.mail("a@skole.example")
+            client.rcpt("b@example.dk")
+            replies.append(client.data(large)[0])
+
+    sender = threading.Thread(target=send_large)
+    sender.start()
+    deadline = time.monotonic() + 20
+    while not any(marks.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert any(marks.iterdir()), "the large message never reached the scan worker"
+    return sender
+
+
 @pytest.mark.parametrize("express_max_bytes", [65536, 0])
 def test_a_small_message_does_not_wait_behind_a_large_scan(
     sink: Sink,
@@ -63,20 +84,7 @@ def test_a_small_message_does_not_wait_behind_a_large_scan(
         client.sendmail("a@skole.example", ["b@example.dk"], sample_message(subject="warm-up"))
     large = sample_message(subject="Stor", body="Lang tekst om udflugten.\n" * 8000)
     replies: list[int] = []
-
-    def send_large() -> None:
-        with gateway.client() as client:
-            client.ehlo()
-            client.mail("a@skole.example")
-            client.rcpt("b@example.dk")
-            replies.append(client.data(large)[0])
-
-    sender = threading.Thread(target=send_large)
-    sender.start()
-    deadline = time.monotonic() + 20
-    while not any(marks.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert any(marks.iterdir()), "the large message never reached the scan worker"
+    sender = start_large_scan(gateway, large, replies, marks)
     started = time.monotonic()
     with gateway.client() as client:
         client.sendmail("a@skole.example", ["b@example.dk"], sample_message(subject="lille"))
@@ -103,19 +111,7 @@ def test_past_the_memory_budget_a_message_is_deferred_and_taken_later(
     )
     large = sample_message(subject="Stor", body="Lang tekst om udflugten.\n" * 8000)  # about 200 KB
     replies: list[int] = []
-
-    def send_large() -> None:
-        with gateway.client() as client:
-            client.ehlo()
-            client.mail("a@skole.example")
-            client.rcpt("b@example.dk")
-            replies.append(client.data(large)[0])
-
-    sender = threading.Thread(target=send_large)
-    sender.start()
-    deadline = time.monotonic() + 20
-    while not any(marks.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    sender = start_large_scan(gateway, large, replies, marks)
     with gateway.client() as client:  # while the first is held for its scan
         client.ehlo()
         client.mail("a@skole.example")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -73,6 +73,17 @@ def token_texts(artifacts: NlpArtifacts) -> list[str]:
 
 def normalise(word: str) -> str:
     return word.lower().strip(_STRIP)
+
+
+def outward(first: int, lo: int, hi: int) -> Iterator[int]:
+    """The indices lo..hi-1, nearest ``first`` first, the one before it on a tie (no sort per span)."""
+    if lo <= first < hi:
+        yield first
+    for distance in range(1, max(first - lo, hi - first) + 1):
+        if lo <= first - distance < hi:
+            yield first - distance
+        if lo <= first + distance < hi:
+            yield first + distance
 
 
 @dataclass(frozen=True)

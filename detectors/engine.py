@@ -27,9 +27,9 @@ from detectors.settings import DetectorSettings
 from detectors.survey import SurveyAnswerRecognizer
 from detectors.terms import (
     GENERIC_SUBJECT,
-    GENERIC_TEXT,
     PERSON_IN_MESSAGE,
     SUBJECT_CUE,
+    TEXT_CUES,
     ContextScorer,
     TermRecognizer,
     lower_same_length,
@@ -135,15 +135,15 @@ class Detector:
         words |= lex.person_words | lex.generic_words | cpr.POSITIVE_CUES.exact | cpr.NEGATIVE_CUES.exact
         return {w.strip("*") for w in words if " " not in w}
 
-    def candidate_spans(self, text: str) -> tuple[list[tuple[int, int, int]], bool]:
-        """Cheap pass over the whole text: (start, end, margin) of every span worth analysing,
-        and whether any of them is a CPR candidate."""
+    def candidate_spans(self, text: str, lower: str | None = None) -> tuple[list[tuple[int, int, int]], bool]:
+        """Cheap pass over the whole text (``lower``: it lower-cased, if already made): (start, end,
+        margin) of every span worth analysing, and whether any of them is a CPR candidate."""
         spans = [(s, e, self.settings.cpr.window_chars) for s, e, _ in cpr.candidates(text)]
         has_cpr = bool(spans)
         per_term: Counter[str] = Counter()
         margin = self.settings.terms.window_chars
         limit = self.settings.terms.max_hits_per_term
-        for hit in self.lexicon.hits(lower_same_length(text)):
+        for hit in self.lexicon.hits(lower_same_length(text) if lower is None else lower):
             per_term[hit.term.text] += 1
             if per_term[hit.term.text] <= limit:
                 spans.append((hit.start, hit.end, margin))
@@ -194,23 +194,26 @@ class Detector:
         """Every finding in every part; CPR findings carry a mask and a keyed fingerprint only."""
         findings: list[Finding] = []
         located = by_location(parts)
-        candidates = [self.candidate_spans(part.text) for part in located]
+        lowered = [lower_same_length(part.text) for part in located]
+        candidates = [self.candidate_spans(p.text, lower) for p, lower in zip(located, lowered, strict=True)]
         context = self.message_context(parts, any(has_cpr for _, has_cpr in candidates))
-        subject_generic = self.general_text(p for p in parts if p.where == "subject")
-        for part, (part_spans, _) in zip(located, candidates, strict=True):
-            generic = subject_generic or (self.general_text([part]) if part_spans else None)
-            part_context = [*context, f"{GENERIC_TEXT}{generic}"] if generic else context
+        subject = self.text_cues(lower_same_length(p.text) for p in parts if p.where == "subject")
+        for part, lower, (part_spans, _) in zip(located, lowered, candidates, strict=True):
+            if not part_spans:
+                continue
+            cues = {**self.text_cues([lower]), **subject}
+            part_context = context + [f"{TEXT_CUES[kind]}{cue}" for kind, cue in cues.items()]
             findings.extend(self.analyze_part(part, part_context, part_spans))
         return findings
 
-    def general_text(self, parts: Iterable[TextPart]) -> str | None:
-        """A cue that the text is written to many or about no one (a greeting to all, a lesson plan,
-        a policy); it weighs against a pronoun anywhere in that text, never against a name."""
-        for part in parts:
-            cue = self.lexicon.message_cue(lower_same_length(part.text))
-            if cue:
-                return cue
-        return None
+    def text_cues(self, lowered: Iterable[str]) -> dict[str, str]:
+        """Cues that a text is written to many or about no one (a greeting to all, a lesson plan, a
+        policy), or is a lesson on a book or an event's announcement; they weigh against pronouns and
+        role words anywhere in that text, the lesson cues also against names tied to no pupil."""
+        found: dict[str, str] = {}
+        for lower in lowered:
+            found = {**self.lexicon.text_cues(lower), **found}
+        return found
 
     def message_context(self, parts: Sequence[TextPart], has_cpr: bool) -> list[str]:
         """Message-wide cues, passed to the recognizers as Presidio context: a subject such as

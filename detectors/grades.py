@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.context import WINDOW_BREAK, CueSet, normalise, token_texts, token_words
+from detectors.context import WINDOW_BREAK, CueSet, normalise, outward, token_texts, token_words
 from detectors.terms import ContextScoredRecognizer, ContextScorer
 
 ENTITY = "grades"
@@ -67,7 +67,7 @@ class GradeRecognizer(ContextScoredRecognizer):
                 start = nlp_artifacts.tokens_indices[i]
                 tier = "strong" if self.graded(words, i, cue) else "medium"
                 results.append(self.result(start, start + len(mark), f"near '{cue}'", cue, tier))
-        for start, end, header in self.table_marks(text):
+        for start, end, header in self.table_marks(text) if marks else ():  # a cell's mark is a token
             results.append(self.result(start, end, f"in column '{header}'", header, "strong"))
         for match in AVERAGE.finditer(text):
             group = 1 if match.group(1) else 2
@@ -171,8 +171,7 @@ class GradeRecognizer(ContextScoredRecognizer):
 
     def grade_cue(self, words: list[str], i: int) -> str | None:
         lo, hi = max(0, i - CONTEXT_TOKENS), min(len(words), i + CONTEXT_TOKENS + 1)
-        nearest = sorted(range(lo, hi), key=lambda j: abs(j - i))
-        for j in nearest:
+        for j in outward(i, lo, hi):
             if words[j] == WINDOW_BREAK:
                 continue
             if self.anchors.match(words[j]):

@@ -40,6 +40,10 @@ def spellings(text: str) -> tuple[str, ...]:
     return (text,) if ascii_text == text else (text, ascii_text)
 
 
+GENERAL = "general"
+LESSON = "lesson"
+"""The kinds of text-wide cues (generic.yaml's message_words and lesson_words)."""
+
 ANCHOR = "anchor"
 """A tier whose words only mark where to look (grade context); they score nothing themselves."""
 
@@ -104,6 +108,9 @@ class Lexicon:
     generic_words: frozenset[str] = frozenset()
     message_words: tuple[str, ...] = ()
     """Cues that mark a whole text as general (a greeting to many, a lesson plan, a policy)."""
+    lesson_words: tuple[str, ...] = ()
+    """Cues that mark a whole text as a lesson on a book or an announcement of an event: its names are
+    characters or presenters unless tied to a pupil."""
     automaton: Any = None
     message_automaton: Any = None
     term_words: frozenset[str] = frozenset()
@@ -117,7 +124,10 @@ class Lexicon:
             name: tuple(sorted({s for stop in tl.stoplist for s in spellings(stop)}))
             for name, tl in self.lists.items()
         }
-        self.message_automaton = build_automaton(parse_term("", "", cue) for cue in self.message_words)
+        self.message_automaton = build_automaton(
+            [parse_term(GENERAL, "", cue) for cue in self.message_words]
+            + [parse_term(LESSON, "", cue) for cue in self.lesson_words]
+        )
         self.term_words = frozenset(
             t.text for tl in self.lists.values() for t in tl.terms if " " not in t.text and not t.head_open
         )
@@ -125,8 +135,17 @@ class Lexicon:
 
     def message_cue(self, lower: str) -> str | None:
         """The first cue in ``lower`` (lower-cased) that marks the whole text as general, or None."""
-        hit = next(_hits(self.message_automaton, lower), None)
-        return hit.term.spelling if hit else None
+        return self.text_cues(lower).get(GENERAL)
+
+    def text_cues(self, lower: str) -> dict[str, str]:
+        """The first cue of each kind in ``lower`` (lower-cased), in one pass: GENERAL marks a text to
+        many or about no one, LESSON a lesson on a book or an event's announcement."""
+        found: dict[str, str] = {}
+        for hit in _hits(self.message_automaton, lower):
+            found.setdefault(hit.term.category, hit.term.spelling)
+            if len(found) == 2:
+                break
+        return found
 
     def hits(self, lower: str) -> Iterator[Hit]:
         """Every term occurrence in ``lower`` (the text lower-cased, same length) that respects its
@@ -271,6 +290,7 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
         not_names=frozenset(_words(person, "not_names", folder / "person.yaml")),
         generic_words=frozenset(_words(generic, "words", folder / "generic.yaml")),
         message_words=tuple(_words(generic, "message_words", folder / "generic.yaml")),
+        lesson_words=tuple(_words(generic, "lesson_words", folder / "generic.yaml")),
     ).compile()
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, token_texts, token_words
+from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, outward, token_texts, token_words
 from detectors.lexicon import INFLECTIONS
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
@@ -33,6 +33,7 @@ SIGN_OFFS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "venlig hilsen", 
                        "venlige hilsner", "de bedste hilsner", "bedste hilsner",
                        "mange hilsner"])  # fmt: skip
 """A line of these opens a signature block."""
+SIGN_OFF_OPENINGS = frozenset(closing.split()[0] for closing in SIGN_OFFS)
 SIGNATURE_LINES = 4
 SIGNATURE_LINE_WORDS = 8
 PARAGRAPH_TOKENS = 48
@@ -48,6 +49,10 @@ GENERIC_YOU_BEFORE = frozenset(["hvis", "når", "såfremt", "om", "skal", "kan",
 """'hvis du', 'når du': the you of a rule, not the reader."""
 CLAUSE_BREAKS = frozenset([".", "!", "?", ";", ":", "–", "—", "(", ")"])
 CLAUSE_STARTS = frozenset([*CLAUSE_BREAKS, ",", "-", "•", "*", '"', "«", "»", "“", "”"])
+CLASS_WORDS = frozenset(["klasse", "kl", "årgang"])
+"""'3. klasse', '7. kl.': a class written out."""
+TIE_WORDS = frozenset(["søn", "datter", "barn", "elev", "lærling", "bror", "søster", "dreng", "pige"])
+"""'din søn Emil', 'vores elev Ida': the name after these is a pupil or a child."""
 SUBORDINATORS = frozenset(["at", "som", "der", "hvor", "fordi", "da", "mens", "og", "men", "så", "eller",
                            "end", "hvis", "når", "om", "selvom", "før", "efter", "indtil"])  # fmt: skip
 
@@ -58,6 +63,16 @@ class Person:
 
     cue: str
     definite: bool = True
+    role: bool = False
+    """A role word ("eleven", "barnet") with no name before it: a letter to many means any pupil by it
+    ("hvis barnet har feber")."""
+    name_at: int = -1
+    """The token index of the name that is the cue (or a pronoun's antecedent): whether a class or a
+    person word ties it to a pupil is asked only in a lesson or announcement (``tied_to_pupil``)."""
+
+    def inheriting(self, earlier: Person) -> Person:
+        """This pronoun or role word, made definite by the cue before it in the paragraph."""
+        return replace(self, definite=True, role=earlier.role, name_at=earlier.name_at)
 
 
 @dataclass(frozen=True)
@@ -148,45 +163,75 @@ class PersonCues:
         lo, hi = _limits(texts, first, last)
         lo_near, hi_near = max(lo, first - count), min(hi, last + 1 + count)
         paragraph = _paragraph_start(texts, lo, first)
-        near = sorted(range(lo_near, hi_near), key=lambda i: (abs(i - first), i))  # before on a tie
-        person = self.first_cue(texts, near, first, last)
+        person = self.first_cue(texts, outward(first, lo_near, hi_near), first, last, span.start)
         if person is None:
             words = token_words(window.artifacts)[0][span.start + lo_near : span.start + hi_near]
             joined = " ".join(words)
             phrase = next((p for p in self.phrases if p in joined), None)
             if phrase:
                 return Person(f"person phrase '{phrase}'")
-            person = self.first_cue(texts, range(lo_near - 1, paragraph - 1, -1), first, last)
+            person = self.first_cue(texts, range(lo_near - 1, paragraph - 1, -1), first, last, span.start)
             if person is not None:
-                person = Person(f"{person.cue} earlier in the paragraph", person.definite)
-        if person is not None and not person.definite:
+                person = replace(person, cue=f"{person.cue} earlier in the paragraph")
+        if person is not None and (not person.definite or person.role):
             earlier = range(first - 1, paragraph - 1, -1)
-            if self.first_cue(texts, earlier, first, last, definite_only=True):
-                return Person(person.cue, definite=True)  # "Aya Hassan har spurgt ... Hun er muslim"
+            antecedent = self.first_cue(texts, earlier, first, last, span.start, definite_only=True)
+            if antecedent is not None and not (person.definite and antecedent.role):
+                return person.inheriting(antecedent)  # "Aya Hassan har spurgt ... Hun er muslim"
         return person
 
     def first_cue(
-        self, texts: list[str], order: Iterable[int], first: int, last: int, definite_only: bool = False
+        self,
+        texts: list[str],
+        order: Iterable[int],
+        first: int,
+        last: int,
+        base: int,
+        definite_only: bool = False,
     ) -> Person | None:
-        """The first person cue among the tokens at ``order``: a definite one, else the first pronoun."""
+        """The first person cue among the tokens at ``order``: a definite one, else the first pronoun;
+        ``texts`` starts at token ``base`` of the analysed text."""
         pronoun = None
         for offset in order:
             kind, cue = self.mark(texts[offset])
             if kind == "word":
                 if cue in IN_CLAUSE_ONLY and not _counts_in_clause(texts, offset, first, last, cue):
                     continue
-                if cue not in PRONOUNS or cue in WRITER:
+                if cue in WRITER:
                     return Person(f"person word '{cue}'")
+                if cue not in PRONOUNS:
+                    return Person(f"person word '{cue}'", role=True)
                 if not definite_only:
                     pronoun = pronoun or Person(f"person word '{cue}'", definite=False)
             elif kind == "class":
                 if any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
                     return Person("class and initials")
             elif kind == "name" and not (
-                _followed_by_organisation(texts, offset, self) or _greets_or_signs(texts, offset)
+                _followed_by_organisation(texts, offset, self)
+                or _greets_or_signs(texts, offset)
+                or signature_at(texts, offset)
             ):
-                return Person("name")
+                return Person("name", name_at=base + offset)
         return pronoun
+
+    def tied_to_pupil(self, window: TokenWindow, person: Person) -> bool:
+        """The person is no name, or a name with a class on its line ("Asger i 7.B", "Ida, 3. klasse")
+        or a person word just before it ("eleven Asger", "din søn Emil"): a pupil, whatever the text."""
+        offset = person.name_at
+        if offset < 0:
+            return True
+        texts = token_texts(window.artifacts)
+        for i in range(max(0, offset - 6), min(len(texts), offset + 7)):
+            text = texts[i]
+            if "\n" in text:
+                if i > offset:
+                    break
+                continue
+            if CLASS_RE.match(text) or (i > 1 and texts[i - 1] == "." and text.lower() in CLASS_WORDS):
+                return True
+        before = next((t for t in texts[offset - 1 : max(0, offset - 4) : -1] if not t.isspace()), "")
+        kind, cue = self.mark(before)
+        return (kind == "word" and cue not in PRONOUNS) or normalise(before) in TIE_WORDS
 
 
 def subject_names(cues: PersonCues, subject: str) -> list[str]:
@@ -256,26 +301,50 @@ def _generic_you(texts: list[str], offset: int) -> bool:
 
 def in_signature(window: TokenWindow) -> bool:
     """The span is in a signature block: a few short lines under 'Venlig hilsen' / 'Mvh Bo'."""
-    texts = token_texts(window.artifacts)
-    lines: list[list[str]] = [[]]  # the span's own line, then the lines above it, nearest first
-    for text in reversed(texts[max(0, window.first - 60) : window.first]):
+    return signature_at(token_texts(window.artifacts), window.first)
+
+
+def signature_at(texts: list[str], index: int) -> bool:
+    """Token ``index`` is in a signature block (a name there signs the mail or gives a contact)."""
+    line: list[str] = []  # the words of a line, last first: the token's own, then those above it
+    above = 0  # lines passed
+    for i in range(index - 1, max(-1, index - 61), -1):
+        text = texts[i]
         if text == WINDOW_BREAK:
             break
-        if "\n" in text:
-            lines.append([])
-        elif text.strip():
-            lines[-1].insert(0, text)
-    if len(lines[0]) > SIGNATURE_LINE_WORDS:
-        return False
-    for line in lines[1 : SIGNATURE_LINES + 2]:
-        if _signs_off(line):
-            return True
-        if len(line) > SIGNATURE_LINE_WORDS or (line and line[-1] in ".!?"):
-            return False  # a sentence: the span is in the text, not under a closing
-    return False
+        if "\n" not in text:
+            if not text.isspace():
+                line.append(text)
+            continue
+        if not above:
+            if len(line) > SIGNATURE_LINE_WORDS:
+                return False
+        else:
+            verdict = _line_verdict(line)
+            if verdict is not None:
+                return verdict
+        above += 1
+        if above > SIGNATURE_LINES + 1:
+            return False
+        line = []
+    return bool(above) and bool(_line_verdict(line))
+
+
+def _line_verdict(reversed_line: list[str]) -> bool | None:
+    """A line above a span: True if it signs off, False if it is a sentence, None if it may be part
+    of a signature block (a name, a title, an address)."""
+    line = reversed_line[::-1]
+    if _signs_off(line):
+        return True
+    if len(line) > SIGNATURE_LINE_WORDS or (line and line[-1] in ".!?"):
+        return False  # a sentence: the span is in the text, not under a closing
+    return None
 
 
 def _signs_off(line: list[str]) -> bool:
+    opening = next((w for w in map(normalise, line) if w), "")
+    if opening not in SIGN_OFF_OPENINGS:
+        return False  # most lines: no closing can start with their first word
     words = [w for w in (normalise(t) for t in line) if w]
     text = " ".join(words)
     return any(
@@ -296,6 +365,8 @@ def _greets_or_signs(texts: list[str], offset: int) -> bool:
     mail."""
     i = offset - 1
     while i >= 0 and (texts[i] == ":" or (texts[i][:1].isupper() and texts[i].isalpha())):
+        if normalise(texts[i]) in GREETINGS:
+            return True  # "Mvh Inge Kronborg": the walk over the name reached the greeting
         i -= 1  # the rest of the name, or the colon of "Fra:"
     if i >= 0 and normalise(texts[i]) in GREETINGS:
         return True
@@ -308,5 +379,5 @@ def _greets_or_signs(texts: list[str], offset: int) -> bool:
     j = i - 1
     while j >= 0 and "\n" not in texts[j]:
         j -= 1
-    previous_line = [normalise(t) for t in texts[j + 1 : i] if t.strip()]
-    return bool(previous_line) and previous_line[-1] in CLOSINGS
+    last_word = next((t for t in texts[i - 1 : j : -1] if not t.isspace()), "")
+    return normalise(last_word) in CLOSINGS

@@ -13,7 +13,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.context import CueSet, TokenWindow, token_texts
-from detectors.lexicon import ANCHOR, Hit, Lexicon, Term
+from detectors.lexicon import ANCHOR, GENERAL, LESSON, Hit, Lexicon, Term
 from detectors.person import Person, PersonCues, in_signature
 from detectors.settings import TermScoring
 
@@ -23,6 +23,9 @@ PERSON_IN_MESSAGE = "person-in-message:"
 """Prefix of a message-wide context word passed through Presidio: the subject marks general text."""
 GENERIC_TEXT = "generic-text:"
 """The text opens to many or is a lesson plan or policy: pronouns alone do not make it personal."""
+LESSON_TEXT = "lesson-text:"
+"""The text is a lesson on a book or an event's announcement: its names may be characters."""
+TEXT_CUES = {GENERAL: GENERIC_TEXT, LESSON: LESSON_TEXT}
 SUBJECT_CUE = "subject-cue:"
 """A category's positive cue is in the subject (the mail is about the survey)."""
 TABLE_CELLS = ("\t", ";", "|")
@@ -72,6 +75,7 @@ class ContextScorer:
             _cue(context, GENERIC_SUBJECT),
             _cue(context, PERSON_IN_MESSAGE),
             _cue(context, GENERIC_TEXT),
+            _cue(context, LESSON_TEXT),
             frozenset(c[len(SUBJECT_CUE) :] for c in context or [] if c.startswith(SUBJECT_CUE)),
         )
         for result in results:
@@ -114,9 +118,13 @@ class ContextScorer:
         else:
             score *= conf.without_person
             reasons.append(f"no person near x{conf.without_person:.2f}")
-        generic = self.generic.find(words, text) or message.generic_subject
-        if not generic and not (person and person.definite):
-            generic = message.generic_text  # a pronoun in a letter to all, a lesson plan, a policy
+        generic = self.generic.find(words, text)
+        if generic and person and person.name_at >= 0 and self.person.tied_to_pupil(window, person):
+            generic = None  # "Emil i 7.B har en depression; klassen læser romanen ...": a pupil
+        generic = generic or message.generic_subject
+        if not generic:
+            character = bool(message.lesson_text and person and not self.person.tied_to_pupil(window, person))
+            generic = message.general_reading(person, character)
         if generic:
             score *= conf.generic_factor
             reasons.append(f"general text '{generic}' x{conf.generic_factor:.2f}")
@@ -164,7 +172,21 @@ class MessageCues:
     generic_subject: str | None = None
     person: str | None = None
     generic_text: str | None = None
+    lesson_text: str | None = None
     subject_cues: frozenset[str] = frozenset()
+
+    def general_reading(self, person: Person | None, character: bool) -> str | None:
+        """The text-wide cue under which the person near a term may be anyone: no person or a pronoun
+        in a general text or lesson, a role word there unless the mail names a pupil elsewhere (a
+        CPR, a name in the subject), a ``character`` (a name tied to no pupil) in a lesson or
+        announcement."""
+        if person is None or not person.definite:
+            return self.generic_text or self.lesson_text
+        if self.person:
+            return None
+        if person.role:
+            return self.generic_text or self.lesson_text
+        return self.lesson_text if character else None
 
 
 def in_table_row(window: TokenWindow) -> bool:

@@ -1,0 +1,182 @@
+"""General readings: role words in letters to many, names in signatures, characters and presenters in
+lessons and announcements, prefix terms that swallow everyday words, abuse in a child's words; each
+case is a sentence written for this test, with a hard negative beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from detectors.engine import Detector
+from detectors.terms import lower_same_length
+from gateway.types import Classification, Finding, Level
+
+Classify = Callable[..., Classification]
+Find = Callable[..., list[Finding]]
+
+
+def explained(result: Classification) -> list[tuple[str, str]]:
+    return [(f.category, f.reason) for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (  # role words of a rule in a letter to all parents
+            "Skoldkopper",
+            "Kære forældre\n\nHvis barnet har symptomer eller ondt i maven, skal det blive hjemme, og "
+            "barnet skal se egen læge.",
+        ),
+        (
+            "Sådan læser I terminskaraktererne",
+            "Kære forældre i 9. årgang\n\nEn standpunktskarakter viser, hvor eleven står i faget lige "
+            "nu. Hvis eleven får 02, er det bestået.",
+        ),
+        (  # characters of a novel in a lesson
+            "Dansk 8. klasse",
+            "Hej 8. klasse\n\nVi begynder på romanen 'Snefnug'. Hovedpersonen Frida får konstateret "
+            "kræft i kapitel 2, og hendes far Viggo har en depression.\n\nHilsen Mette",
+        ),
+        (  # a presenter's organisation in an event announcement
+            "Mangfoldighedsuge",
+            "Hej alle i udskolingen\n\nProgrammet for ugen: tirsdag oplæg fra Regnbuen Ungdom om "
+            "seksualitet og kønsidentitet, torsdag film i salen.",
+        ),
+    ],
+)
+def test_general_readings_stay_almindelig(categories: Classify, subject: str, body: str) -> None:
+    result = categories(body, subject)
+    assert result.level == Level.ALMINDELIG, explained(result)
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        (  # a role word without a letter to many still identifies
+            "Hej Lise\n\nEleven har fået konstateret diabetes og skal have insulin i frikvarteret.",
+            "health",
+        ),
+        (  # a role word tied to a named pupil in a letter to parents
+            "Kære forældre\n\nIda Holm i 4.A har fået konstateret diabetes, og barnet skal have insulin.",
+            "health",
+        ),
+        (  # a named pupil whose class reads a novel: the class ties the name to a pupil
+            "Hej Lone\n\nEmil Juhl i 7.B har en depression og går til psykolog. Klassen læser romanen "
+            "om Frida, så vær opmærksom på ham i timerne.",
+            "health",
+        ),
+        (  # a person word before the name ties it, though an event is announced
+            "Hej Mads\n\nDin søn Oliver fortalte efter oplæg fra sundhedsplejersken, at han er "
+            "homoseksuel og gerne vil tale med en voksen.",
+            "sexual_orientation",
+        ),
+        (  # a pupil seen by the nurse: the name is in the text, not the signature
+            "Hej Bente\n\nMaja Friis har været hos sundhedsplejersken og har fået konstateret astma.\n\n"
+            "Mvh Lars",
+            "health",
+        ),
+    ],
+)
+def test_pupils_in_lessons_and_letters_are_still_found(
+    categories: Classify, body: str, category: str
+) -> None:
+    result = categories(body)
+    assert category in result.categories, explained(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Tak for en flot præstation og god præstationsevne", "religion"),
+        ("Vi ses til skole-hjem-samtalerne", "wellbeing"),
+        ("Det gælder til gengæld alle", "finances"),
+        ("Hun har ikke kræfter til mere i dag", "health"),
+        ("Vi skal sortere affaldet", "ethnicity"),
+        ("Vi læser en roman og romanen er lang", "ethnicity"),
+        ("Skiltet ved indgangen er nyt, og der er skilte på gangen", "social"),
+        ("Det var en ekstremt varm dag", "politics"),
+        ("Hyggeligt samvær for hele familien", "social"),
+        ("Jeg er ked af at melde afbud til mødet", "wellbeing"),
+    ],
+)
+def test_prefix_terms_do_not_swallow_everyday_words(detector: Detector, text: str, category: str) -> None:
+    hits = [h.word for h in detector.lexicon.hits(lower_same_length(text)) if h.term.category == category]
+    assert hits == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "word"),
+    [
+        ("Præsten kommer", "religion", "præsten"),
+        ("Hun er kommet hjem", "wellbeing", "hjem"),
+        ("De har stor gæld", "finances", "gæld"),
+        ("Kræften er tilbage", "health", "kræften"),
+        ("Familien er roma", "ethnicity", "er roma"),
+        ("Forældrene er skilt", "social", "er skilt"),
+        ("Han er højreekstremist", "politics", "højreekstremist"),
+        ("Samværsordningen er ændret", "social", "samværsordningen"),
+        ("Hun er meget ked af det", "wellbeing", "ked af det"),
+    ],
+)
+def test_tightened_terms_still_match_their_words(
+    detector: Detector, text: str, category: str, word: str
+) -> None:
+    hits = [h.word for h in detector.lexicon.hits(lower_same_length(text)) if h.term.category == category]
+    assert word in hits
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej Karen\n\nLea Dam i 2.A fortalte, at onkel rører ved hende under dynen, og at hun ikke må "
+        "sige det til nogen.",
+        "Hej Karen\n\nNoah Berg i 5.C er blevet krænket seksuelt af en voksen i klubben.",
+        'Hej Karen\n\nSigne Holt sagde: "Han rørte ved mig om natten på mit værelse."',
+    ],
+)
+def test_abuse_in_a_childs_words_is_sexual_and_criminal(categories: Classify, body: str) -> None:
+    result = categories(body)
+    assert {"sexual_orientation", "criminal"} <= set(result.categories), explained(result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej Karen\n\nAnton Berg rører ved hende hele tiden i frikvarteret for at drille.",
+        "Hej Karen\n\nLinus Bak rørte ved mig med en våd finger i køen til kantinen.",
+    ],
+)
+def test_everyday_touching_is_no_abuse(categories: Classify, body: str) -> None:
+    result = categories(body)
+    assert "sexual_orientation" not in result.categories, explained(result)
+    assert "criminal" not in result.categories, explained(result)
+
+
+def test_an_apology_is_no_poor_wellbeing(categories: Classify) -> None:
+    result = categories("Hej Pia\n\nJeg er ked af at melde afbud, men jeg kan ikke nå det.")
+    assert result.level == Level.ALMINDELIG, explained(result)
+
+
+def test_sadness_is_still_poor_wellbeing(categories: Classify) -> None:
+    result = categories("Hej Pia\n\nSofie Lund i 3.C er meget ked af det i frikvartererne.")
+    assert "wellbeing" in result.categories, explained(result)
+
+
+def test_a_transfer_between_schools_is_no_dropout(categories: Classify) -> None:
+    body = "Hej\n\nJonas Bech i 5.B er indmeldt hos os fra 1. august og skal udmeldes af distriktsskolen."
+    result = categories(body)
+    assert "education_readiness" not in result.categories, explained(result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Kære alle\n\nI næste måned kommer jeg forbi til høreprøver.\n\nVenlig hilsen\nBente Skovgaard\n"
+        "Sundhedsplejerske, tlf. 2211 3344\nVestervang Skole, Tarup",
+        "Hej\n\nRing gerne, hvis I har spørgsmål.\n\nMvh Inge Kronborg\nSundhedsplejerske",
+    ],
+)
+def test_names_in_a_signature_are_no_subject(find: Find, body: str) -> None:
+    findings = find(body)
+    assert all("name" not in f.reason for f in findings), [f.reason for f in findings]

@@ -138,10 +138,12 @@ HIDDEN_SUBJECT = "(emnet er skjult, fordi det indeholder personoplysninger)"
 
 
 def shown_subject(verdict: Verdict) -> str:
-    """The Subject as an explanation may quote it: hidden when something was found in it."""
-    if any(f.where == "subject" for f in verdict.classification.findings):
-        return HIDDEN_SUBJECT
-    return CPR_SHAPED.sub("******-****", verdict.subject) or "(uden emne)"
+    """The Subject as an explanation may quote it: what was found in it blanked out, no CPR digits."""
+    found_in_subject = any(f.where == "subject" for f in verdict.classification.findings)
+    subject = verdict.masked_subject if found_in_subject else verdict.subject
+    if found_in_subject and not subject.strip(" […]*-"):
+        return HIDDEN_SUBJECT  # nothing would be left to recognise the mail by
+    return CPR_SHAPED.sub("******-****", subject) or "(uden emne)"
 
 
 MARKER_NOTES = {

@@ -135,6 +135,9 @@ class Verdict:
     classification: Classification
     decisions: tuple[RecipientDecision, ...]
     subject: str = ""
+    # The Subject with what was found in it blanked out ("Jonas' […]"), markers removed: what a
+    # notice to the sender may quote so the sender knows which mail it is about.
+    masked_subject: str = ""
     message_id: str = ""
     markers: tuple[str, ...] = field(default=())
     override_justification: str | None = None

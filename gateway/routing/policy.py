@@ -71,6 +71,25 @@ def decide(
     return RecipientDecision(address, kind, action, rule_id, reason)
 
 
+BLANKED = "[…]"
+
+
+def masked_subject(classification: Classification, extraction: Extraction, settings: RoutingSettings) -> str:
+    """The Subject as the scan read it, each finding in it blanked out (a CPR by its mask), no markers."""
+    text = next((p.text for p in extraction.parts if p.where == "subject"), "")
+    found = sorted(
+        (f for f in classification.findings if f.where == "subject"), key=lambda f: (f.start, f.end)
+    )
+    pieces, at = [], 0
+    for finding in found:
+        if finding.start < at or finding.end <= finding.start:
+            continue  # overlaps a span already blanked
+        pieces += [text[at : finding.start], finding.masked if finding.fingerprint else BLANKED]
+        at = finding.end
+    pieces.append(text[at:])
+    return read_markers("".join(pieces), settings.markers).subject
+
+
 def choose_routes(
     classification: Classification, envelope: Envelope, extraction: Extraction, settings: RoutingSettings
 ) -> Verdict:
@@ -90,6 +109,7 @@ def choose_routes(
         classification=classification,
         decisions=decisions,
         subject=markers.subject,
+        masked_subject=masked_subject(classification, extraction, settings),
         message_id=extraction.message_id,
         markers=names,
         override_justification=markers.override_justification if override else None,

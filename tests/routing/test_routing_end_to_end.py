@@ -245,8 +245,19 @@ async def test_explanation_hides_a_cpr_in_subject_and_names_the_attachment(w: Wo
     (report,) = notices_to(notices)
     text = human_text(report)
     assert "i den vedhæftede fil «liste.csv»" in text and "i emnefeltet" in text
-    assert "emnet er skjult" in text
+    assert 'Din mail "Freja ******-****"' in text  # the sender can tell which mail; no digit of the CPR
     assert b"140507" not in notices[0].content and b"4312" not in notices[0].content
+
+
+async def test_explanation_blanks_what_was_found_in_the_subject(w: World) -> None:
+    hop = len(w.next_hop.received)
+    raw = compose("Jonas' diagnose og medicin [offentlig]", TEXTS["foelsom"])
+    code, reply = await submit(w.port, (UNKNOWN,), raw)
+    assert code == 250, reply
+    (report,) = notices_to(w.next_hop.received[hop:])
+    text = human_text(report)
+    assert "Jonas' […] og […]" in text
+    assert "diagnose og medicin" not in text and "[offentlig]\"" not in text
 
 
 @pytest.mark.parametrize("sender", ["forælder@gmail.com".replace("æ", "ae"), ""])

@@ -257,7 +257,7 @@ async def test_explanation_blanks_what_was_found_in_the_subject(w: World) -> Non
     (report,) = notices_to(w.next_hop.received[hop:])
     text = human_text(report)
     assert "Jonas' […] og […]" in text
-    assert "diagnose og medicin" not in text and "[offentlig]\"" not in text
+    assert "diagnose og medicin" not in text and '[offentlig]"' not in text
 
 
 @pytest.mark.parametrize("sender", ["forælder@gmail.com".replace("æ", "ae"), ""])

@@ -105,6 +105,14 @@ NEGATIVE_CUES = CueSet.of(
 )
 """Words just before a number that make it some other kind of number. Prefixes stop before anything a
 CPR's own context says: "sag" not "sags*" (sagsbehandler), "konto" not "konto*" (kontoret)."""
+IDENTIFIER_NOUNS = CueSet.of(
+    ("reservation*", "bestilling*", "billet*", "booking*", "ordre*", "faktura*", "kunde*", "abonnement*",
+     "sag", "sagen", "id", "ref")
+)  # fmt: skip
+"""Nouns that name the number right after them ("vores reservation 1106260417", "billet nr. 22082514"):
+only as the nearest word (past "nr."), since further back they may head a pupil's line."""
+NUMBER_WORDS = frozenset(["nr", "no", "nummer", "nummeret", "#", ""])
+"""'nr.', 'nummer': the noun before them names the number; alone ("Nummer: ...") they may be a CPR."""
 
 
 def effective_hash_key(settings: DetectorSettings) -> tuple[str, bool]:
@@ -146,6 +154,12 @@ def candidates(text: str) -> Iterator[tuple[int, int, str]]:
         digits = match.group(1) + match.group(2)
         if birth_date(digits) is not None:
             yield match.start(), match.end(), digits
+
+
+def identifier_before(before: list[str]) -> str | None:
+    """The identifier noun that is the nearest word before the number, if it is one."""
+    nearest = next((word for word in before if word not in NUMBER_WORDS), "")
+    return IDENTIFIER_NOUNS.cue_of(nearest) or None
 
 
 class CprRecognizer(PatternRecognizer):
@@ -191,7 +205,7 @@ class CprRecognizer(PatternRecognizer):
             before = window.before(conf.context_before)
             after = window.after(conf.context_after)
             positive = POSITIVE_CUES.find([*before, *after])
-            negative = NEGATIVE_CUES.find(before)
+            negative = NEGATIVE_CUES.find(before) or identifier_before(before)
             person = None
             if not positive and not negative and self.person_near is not None:
                 person = self.person_near(window, conf.context_before)  # a name never outweighs "ordre"

@@ -22,10 +22,18 @@ from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.lexicon import Lexicon, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp, lemmatize, quick_doc, tokenize
-from detectors.person import PersonCues, names_in_table, subject_names
+from detectors.person import (
+    PersonCues,
+    greets_one_person,
+    names_in_table,
+    subject_names,
+    title_lines,
+    title_names,
+)
 from detectors.settings import DetectorSettings
 from detectors.survey import SurveyAnswerRecognizer
 from detectors.terms import (
+    ADDRESSEE,
     GENERIC_SUBJECT,
     PERSON_IN_MESSAGE,
     SUBJECT_CUE,
@@ -201,8 +209,11 @@ class Detector:
         for part, lower, (part_spans, _) in zip(located, lowered, candidates, strict=True):
             if not part_spans:
                 continue
-            cues = {**self.text_cues([lower]), **subject}
-            part_context = context + [f"{TEXT_CUES[kind]}{cue}" for kind, cue in cues.items()]
+            own = self.part_cues(part, parts)
+            # a document titled with a person's name is about that person, whatever courses it names
+            titled = any(cue.startswith(PERSON_IN_MESSAGE) for cue in own)
+            cues = {**({} if titled else self.text_cues([lower])), **subject}
+            part_context = context + [f"{TEXT_CUES[kind]}{cue}" for kind, cue in cues.items()] + own
             findings.extend(self.analyze_part(part, part_context, part_spans))
         return findings
 
@@ -214,6 +225,19 @@ class Detector:
         for lower in lowered:
             found = {**self.lexicon.text_cues(lower), **found}
         return found
+
+    def part_cues(self, part: TextPart, parts: Sequence[TextPart]) -> list[str]:
+        """Cues of one text: it greets one named reader; an attachment names its person in its file
+        name, its subject (a forwarded mail) or its first heading ("MUS-referat Helle Dam.docx")."""
+        cues = [f"{ADDRESSEE}to the greeted reader"] if greets_one_person(part.text) else []
+        if part.where.startswith("attachment:"):
+            name = part.where.split(":", 1)[1].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            own = [p for p in parts if p.where == part.where]
+            text = "\n\n".join(p.text for p in own if not p.detail)
+            titles = [name, *(p.text for p in own if p.detail == "subject"), *title_lines(text)]
+            if any(title_names(self.person, title, text) for title in titles):
+                cues.append(f"{PERSON_IN_MESSAGE}name in the attachment's title")
+        return cues
 
     def message_context(self, parts: Sequence[TextPart], has_cpr: bool) -> list[str]:
         """Message-wide cues, passed to the recognizers as Presidio context: a subject such as

@@ -45,8 +45,11 @@ PRONOUNS = frozenset(["han", "hun", "ham", "hende", "hans", "hendes", "du", "dig
 IN_CLAUSE_ONLY = frozenset(["jeg", "mig", "du", "dig"])
 WRITER = frozenset(["jeg", "mig"])
 """The writer, who is identifiable, when the term is in the same clause ("jeg er sygemeldt")."""
-GENERIC_YOU_BEFORE = frozenset(["hvis", "når", "såfremt", "om", "skal", "kan", "må"])
+CONDITIONS = frozenset(["hvis", "når", "såfremt", "om"])
 """'hvis du', 'når du': the you of a rule, not the reader."""
+MODALS = frozenset(["skal", "kan", "må"])
+CONDITIONAL_SUBJECTS = frozenset(["du", "man", "i", "dit", "din", "jeres"])
+"""'Er du syg, ...', 'Har dit barn feber, ...': a verb and its subject open a condition."""
 CLAUSE_BREAKS = frozenset([".", "!", "?", ";", ":", "–", "—", "(", ")"])
 CLAUSE_STARTS = frozenset([*CLAUSE_BREAKS, ",", "-", "•", "*", '"', "«", "»", "“", "”"])
 CLASS_WORDS = frozenset(["klasse", "kl", "årgang"])
@@ -66,6 +69,8 @@ class Person:
     role: bool = False
     """A role word ("eleven", "barnet") with no name before it: a letter to many means any pupil by it
     ("hvis barnet har feber")."""
+    word: str = ""
+    """The pronoun itself when the cue is one."""
     name_at: int = -1
     """The token index of the name that is the cue (or a pronoun's antecedent): whether a class or a
     person word ties it to a pupil is asked only in a lesson or announcement (``tied_to_pupil``)."""
@@ -202,7 +207,7 @@ class PersonCues:
                 if cue not in PRONOUNS:
                     return Person(f"person word '{cue}'", role=True)
                 if not definite_only:
-                    pronoun = pronoun or Person(f"person word '{cue}'", definite=False)
+                    pronoun = pronoun or Person(f"person word '{cue}'", definite=False, word=cue)
             elif kind == "class":
                 if any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
                     return Person("class and initials")
@@ -249,6 +254,63 @@ def subject_names(cues: PersonCues, subject: str) -> list[str]:
     return names
 
 
+GREETING_OPENERS = frozenset(["kære", "hej", "hejsa", "goddag", "dear", "hi", "hello"])
+GROUP_WORDS = frozenset(
+    ["alle", "allesammen", "forældre", "kolleger", "kollegaer", "medarbejdere", "personale", "team",
+     "teamet", "elever", "lærere", "bestyrelse", "bestyrelsen", "klasse", "klassen", "venner", "i", "jer",
+     "familie", "familien", "kunde", "kunder", "medlemmer", "sfo", "kontor", "kontoret"]
+)  # fmt: skip
+"""'Kære Forældre', 'Hej Team': a greeting to many."""
+TITLE_SPLIT = re.compile(r"[\s_]+")
+
+
+def greets_one_person(text: str) -> bool:
+    """The text opens with a greeting to one named person ('Kære Bo', 'Hej Maja Holm,'): its 'du' and
+    'dig' are that reader, whoever the name is (a greeted name is never the subject itself)."""
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    words = [w.strip(".,:;!?") for w in line.split()]
+    if len(words) < 2 or len(words) > 4 or words[0].lower() not in GREETING_OPENERS:
+        return False
+    return all(
+        w[:1].isupper() and w.replace("-", "").isalpha() and w.lower() not in GROUP_WORDS for w in words[1:]
+    )
+
+
+def title_names(cues: PersonCues, title: str, text: str) -> bool:
+    """A person is named in a document's title (its file name, subject or first heading): a name, or a
+    capitalised word that the document also writes capitalised inside a sentence ('MUS-referat Helle
+    Dam' over '..., og Helle oplever'), since Danish capitalises no common nouns there."""
+    if subject_names(cues, title):
+        return True
+    words = [w.strip(".,:;()!?–-") for w in TITLE_SPLIT.split(title)]
+    for i, word in enumerate(words):
+        before = words[i - 1].lower() if i else ""
+        following = words[i + 1].lower() if i + 1 < len(words) else ""
+        if (
+            len(word) < 2
+            or not word[:1].isupper()
+            or not word.isalpha()
+            or word.isupper()
+            or before in PLACE_WORDS
+            or word.lower() in ORGANISATION_WORDS
+            or word.lower() in GROUP_WORDS
+            or cues.is_compound(word.lower())  # "Elevhjemmet": a compound noun in a proper name
+            or following in ORGANISATION_WORDS
+            or following.endswith(ORGANISATION_ENDINGS)
+        ):
+            continue
+        # after a lower-case word: inside a sentence, not part of a name like "Elevhjemmet Skrænten"
+        if re.search(rf"(?<![\w-])[a-zæøå]+,? {re.escape(word)}\b", text):
+            return True
+    return False
+
+
+def title_lines(text: str) -> list[str]:
+    """A document's first line when it is short enough to be a heading."""
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    return [line] if len(line.split()) <= 10 else []
+
+
 TABLE_ROW = re.compile(r"^([A-ZÆØÅ][a-zæøåé]+)(?: [A-ZÆØÅ][a-zæøåé.]+)*[\t;,]", re.MULTILINE)
 
 
@@ -288,15 +350,41 @@ def _counts_in_clause(texts: list[str], offset: int, first: int, last: int, pron
 
 
 def _generic_you(texts: list[str], offset: int) -> bool:
+    """'Hvis du', 'Er du syg', 'Hvis du er syg, skal du': the you of a rule or a question. A verb or
+    modal before "du" after a fronted clause or adverbial is Danish word order (V2: "Som opfølgning på
+    samtalen, meddeles du", "I morgen skal du"), generic only in a sentence that opens with a condition."""
     before = [t for t in texts[max(0, offset - 4) : offset] if not t.isspace() or "\n" in t]
     previous = normalise(before[-1]) if before else ""
-    if previous in GENERIC_YOU_BEFORE:
+    if previous in CONDITIONS:
         return True
     if not previous.isalpha() or previous in SUBORDINATORS:
         return False
-    # a verb before "du" at the start of a clause: a question or a condition ("Er du ...", ", tilbydes du")
     start = before[-2] if len(before) > 1 else "\n"
-    return start in CLAUSE_STARTS or "\n" in start or (offset < 2 and len(before) < 2)
+    if start != "," and (start in CLAUSE_STARTS or "\n" in start or (offset < 2 and len(before) < 2)):
+        return True  # "Er du syg ...", "Skal du ...": a verb opens the sentence
+    if start == "," or previous in MODALS:
+        return _opens_with_condition(texts, offset)
+    return False
+
+
+def _opens_with_condition(texts: list[str], offset: int) -> bool:
+    """The sentence around ``offset`` opens with a condition: 'Hvis/Når du ...', 'Er du syg, ...'."""
+    i = offset - 1
+    while i > 0 and not _ends_sentence(texts, i - 1):
+        i -= 1
+    words = [normalise(t) for t in texts[i:offset] if t.strip() and normalise(t)]
+    return bool(words) and (words[0] in CONDITIONS or (len(words) > 1 and words[1] in CONDITIONAL_SUBJECTS))
+
+
+def _ends_sentence(texts: list[str], i: int) -> bool:
+    """A sentence ends here: a full stop after a word (not "d. 4." or "kl."), another break, a paragraph."""
+    text = texts[i]
+    if "\n\n" in text or text == WINDOW_BREAK or text in ("!", "?", ";", ":"):
+        return True
+    if text != ".":
+        return False
+    word = next((t for t in texts[i - 1 :: -1] if not t.isspace()), "") if i else ""
+    return len(word) > 2 and word.isalpha()
 
 
 def in_signature(window: TokenWindow) -> bool:

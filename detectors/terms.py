@@ -7,7 +7,7 @@ through the automaton, irregular forms through the lemma) and explains each scor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -26,6 +26,9 @@ GENERIC_TEXT = "generic-text:"
 LESSON_TEXT = "lesson-text:"
 """The text is a lesson on a book or an event's announcement: its names may be characters."""
 TEXT_CUES = {GENERAL: GENERIC_TEXT, LESSON: LESSON_TEXT}
+ADDRESSEE = "addressee:"
+"""The text greets one named reader ("Kære Bo"): its "du" and "dig" are that person."""
+READER = frozenset(["du", "dig"])
 SUBJECT_CUE = "subject-cue:"
 """A category's positive cue is in the subject (the mail is about the survey)."""
 TABLE_CELLS = ("\t", ";", "|")
@@ -77,6 +80,7 @@ class ContextScorer:
             _cue(context, GENERIC_TEXT),
             _cue(context, LESSON_TEXT),
             frozenset(c[len(SUBJECT_CUE) :] for c in context or [] if c.startswith(SUBJECT_CUE)),
+            _cue(context, ADDRESSEE),
         )
         for result in results:
             self.rescore(result, artifacts, cprs, message)
@@ -108,6 +112,8 @@ class ContextScorer:
                 score *= conf.negative_factor
                 reasons.append(f"no {result.entity_type} context x{conf.negative_factor:.2f}")
         person = self.person.nearest(window, conf.person_tokens) or _cpr_near(result, cprs, conf.window_chars)
+        if person and not person.definite and person.word in READER and message.addressee:
+            person = replace(person, definite=True, cue=f"{person.cue} ({message.addressee})")
         if person:
             score += conf.person_bonus
             reasons.append(f"{person.cue} +{conf.person_bonus:.2f}")
@@ -174,6 +180,7 @@ class MessageCues:
     generic_text: str | None = None
     lesson_text: str | None = None
     subject_cues: frozenset[str] = frozenset()
+    addressee: str | None = None
 
     def general_reading(self, person: Person | None, character: bool) -> str | None:
         """The text-wide cue under which the person near a term may be anyone: no person or a pronoun

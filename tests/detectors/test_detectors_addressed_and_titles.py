@@ -1,0 +1,151 @@
+"""Who a mail or document is about: Danish word order after a fronted clause, a greeting to one
+reader, a name in an attachment's title, job references, numbers named by an identifier noun, course
+announcements; each case is a sentence written for this test, with a hard negative beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from detectors.classify import classify
+from detectors.engine import Detector, shared_detector
+from detectors.person import title_names
+from detectors.settings import DetectorSettings
+from gateway.types import Classification, Finding, TextPart
+
+Classify = Callable[..., Classification]
+Find = Callable[..., list[Finding]]
+
+
+@pytest.mark.parametrize(
+    ("body", "counts"),
+    [
+        # V2 after a fronted clause or adverbial: the reader, not the generic you
+        ("Som opfølgning på mødet i tirsdags, meddeles du hermed en skriftlig advarsel.", True),
+        ("På baggrund af samtalen d. 3. marts, tildeles du en skriftlig advarsel.", True),
+        ("I morgen skal du til tjenstlig samtale hos skolelederen.", True),
+        # a sentence that opens with a condition: the you of a rule
+        ("Hvis du udebliver tre gange, kan du få en skriftlig advarsel.", False),
+        ("Kommer du for sent flere gange, meddeles du en skriftlig advarsel.", False),
+        ("Er du uenig i en skriftlig advarsel, kan du klage til kommunen.", False),
+    ],
+)
+def test_you_after_a_fronted_clause_is_the_reader(categories: Classify, body: str, counts: bool) -> None:
+    result = categories(body, subject="Personale")
+    assert ("hr_confidential" in result.categories) is counts
+
+
+@pytest.mark.parametrize(
+    ("body", "counts"),
+    [
+        # "politikken" marks a general text, which a pronoun alone never outweighs
+        ("Kære Bo\n\nSom beskrevet i politikken meddeles du hermed en skriftlig advarsel.", True),
+        ("Hej Maja Krogh,\n\nSom beskrevet i politikken får du en skriftlig advarsel.", True),
+        ("Kære alle\n\nSom beskrevet i politikken får du en skriftlig advarsel, når du udebliver.", False),
+        ("Hej allesammen\n\nSom beskrevet i politikken får du en skriftlig advarsel.", False),
+        ("Som beskrevet i politikken får du en skriftlig advarsel.", False),
+    ],
+)
+def test_a_greeting_to_one_reader_makes_you_that_person(
+    categories: Classify, body: str, counts: bool
+) -> None:
+    assert ("hr_confidential" in categories(body).categories) is counts
+
+
+def classify_with_attachment(
+    detector: Detector, settings: DetectorSettings, file_name: str, text: str
+) -> Classification:
+    where = f"attachment:{file_name}"
+    parts = [
+        TextPart("Referat", "subject"),
+        TextPart("Hej\n\nReferatet ligger her.", "body"),
+        TextPart(file_name, where, "file name"),
+        TextPart(text, where),
+    ]
+    return classify(detector.analyze(parts), settings)
+
+
+DOCUMENT = (
+    "Medarbejderudviklingssamtale 2025\n"
+    "Styrker: god formidling. Udviklingsområder: klasseledelse, og Lone oplever et stort pres.\n"
+    "Aftaler: kursus i konflikthåndtering, MUS-referatet gemmes i personalemappen."
+)
+
+
+@pytest.mark.parametrize(
+    ("file_name", "text", "counts"),
+    [
+        ("MUS-referat Lone Bak 2025.docx", DOCUMENT, True),
+        ("Referat.docx", "Samtale med Lone Bak\n" + DOCUMENT.replace("Lone", "hun"), True),
+        ("MUS-referat skabelon.docx", DOCUMENT.replace("Lone", "medarbejderen ikke"), False),
+        ("MUS Oversigt Efterår.docx", DOCUMENT.replace("Lone", "teamet"), False),
+    ],
+)
+def test_a_name_in_an_attachment_title_is_its_person(
+    detector: Detector, settings: DetectorSettings, file_name: str, text: str, counts: bool
+) -> None:
+    result = classify_with_attachment(detector, settings, file_name, text)
+    assert ("hr_confidential" in result.categories) is counts
+
+
+@pytest.mark.parametrize(
+    ("body", "counts"),
+    [
+        ("Jonas Krogh: referencen fra hans tidligere arbejdsplads var negativ.", True),
+        ("Jonas Krogh har opgivet to referencepersoner, som vi ringer til.", True),
+        ("Ansøgeren Jonas Krogh: referencen var dårlig.", True),
+        ('Faktura til Jonas Krogh: skriv reference "4. årgang" på den nye faktura.', False),
+        ("Jonas Krogh bestiller bøgerne, og referencen på ordren er klassens navn.", False),
+    ],
+)
+def test_reference_means_a_job_reference_only(categories: Classify, body: str, counts: bool) -> None:
+    assert ("hr_confidential" in categories(body).categories) is counts
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Freja 150315-8114 starter i 0.A.", True),
+        ("Tilflyttere:\nFreja Holm 1503158114\nOtto Lind 0211185183", True),
+        ("Nr.;Navn;CPR\n1;Freja;150315-8114", True),
+        ("Nr. 2 Freja Holm 150315-8114", True),
+        ("Reservation for eleven 150315-8114", True),
+        ("Jeg bekræfter vores reservation 1503158114 for 7.A.", False),
+        ("Vores bestilling 1503158114 skal ændres.", False),
+        ("Billet nr. 150315-8114 gælder til bussen.", False),
+        ("Kundenummer: 1503158114", False),
+    ],
+)
+def test_a_number_named_by_an_identifier_noun_is_no_cpr(find: Find, text: str, found: bool) -> None:
+    assert any(f.category == "cpr" for f in find(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "counts"),
+    [
+        (
+            "Førstehjælp",
+            "Kære alle\n\nAlle medarbejdere skal deltage i førstehjælpskursus. Falck gennemgår epilepsi, "
+            "diabetes og astma.",
+            False,
+        ),
+        ("Kursus", "Kurset om astma og allergi holdes af Rikke Bech i aulaen.", False),
+        ("Emil", "Emil i 4.B har fået epilepsi og skal på kursus med sin mor.", True),
+    ],
+)
+def test_a_course_announcement_is_a_general_reading(
+    categories: Classify, subject: str, body: str, counts: bool
+) -> None:
+    assert ("health" in categories(body, subject=subject).categories) is counts
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "named"),
+    [
+        ("MUS-referat Helle Dam 2025", "Vi talte om året, og Helle oplever travlhed.", True),
+        ("Tilmeldingsblanket Elevhjemmet Skrænten 2026", "Velkommen på Elevhjemmet Skrænten.", False),
+    ],
+)
+def test_a_place_in_a_title_is_no_person(title: str, text: str, named: bool) -> None:
+    assert title_names(shared_detector(DetectorSettings()).person, title, text) is named

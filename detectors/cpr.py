@@ -15,7 +15,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError
 
-from detectors.context import CueSet, TokenWindow
+from detectors.context import CueSet, TokenWindow, normalise
 from detectors.settings import CprSettings, DetectorSettings
 
 ENTITY = "CPR"
@@ -156,6 +156,58 @@ def candidates(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.end(), digits
 
 
+TABLE_DELIMITERS = (";", "\t", "|", ",")
+HEADER_LOOKUP_LINES = 200
+WORD = re.compile(r"[\w./#-]+")
+
+
+def cue_words(text: str, start: int, count: int) -> list[str]:
+    """The words that say what kind of number starts at ``start``, nearest first.
+
+    What stands before it in its own line; for a number that opens its line, the line above (a
+    label over a value); in a table row, its own cell and its column's header, never the other
+    columns' headers ("navn;cpr;telefon" over "Oliver;2204078541;28 11 43 90" is no phone number).
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    before = text[line_start:start]
+    header = table_header(text, line_start, line)
+    if header is not None:
+        delimiter, cells = header
+        column = before.count(delimiter)
+        own_cell = before.rsplit(delimiter, 1)[-1]
+        label = cells[column] if column < len(cells) else ""
+        return words_nearest_first(f"{label} {own_cell}", count)
+    if not WORD.search(before) and line_start > 0:
+        before = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start] + before
+    return words_nearest_first(before, count)
+
+
+def table_header(text: str, line_start: int, line: str) -> tuple[str, list[str]] | None:
+    """(delimiter, header cells) when ``line`` is a row of a delimited table with a header above."""
+    for delimiter in TABLE_DELIMITERS:
+        columns = line.count(delimiter)
+        if columns < (2 if delimiter == "," else 1):  # prose has commas; a table has several per row
+            continue
+        header, at = None, line_start
+        for _ in range(HEADER_LOOKUP_LINES):
+            if at == 0:
+                break
+            above_start = text.rfind("\n", 0, at - 1) + 1
+            above = text[above_start : at - 1].rstrip("\r")
+            if above.count(delimiter) != columns:
+                break
+            header, at = above, above_start
+        if header is not None:
+            return delimiter, header.split(delimiter)
+    return None
+
+
+def words_nearest_first(snippet: str, count: int) -> list[str]:
+    return [normalise(w) for w in reversed(WORD.findall(snippet))][:count]
+
+
 def identifier_before(before: list[str]) -> str | None:
     """The identifier noun that is the nearest word before the number, if it is one."""
     nearest = next((word for word in before if word not in NUMBER_WORDS), "")
@@ -205,7 +257,8 @@ class CprRecognizer(PatternRecognizer):
             before = window.before(conf.context_before)
             after = window.after(conf.context_after)
             positive = POSITIVE_CUES.find([*before, *after])
-            negative = NEGATIVE_CUES.find(before) or identifier_before(before)
+            labels = cue_words(text, result.start, conf.context_before)
+            negative = NEGATIVE_CUES.find(labels) or identifier_before(labels)
             person = None
             if not positive and not negative and self.person_near is not None:
                 person = self.person_near(window, conf.context_before)  # a name never outweighs "ordre"

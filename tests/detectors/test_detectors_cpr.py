@@ -138,6 +138,22 @@ def test_negative_context_is_no_whole_text_veto(find: Find) -> None:
     assert cprs(find, text) == ["150315-8114"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a table: only the number's own column header says what it is, not the phone column's
+        ("navn;cpr;telefon\nAsta Lund;0102114521;28 11 43 90\nBo Hald;1203104411;61 72 83 94\n",
+         ["0102114521", "1203104411"]),
+        ("navn,cpr,hold,telefon\nAsta Lund,0102114521,GF2 smed,28 11 43 90\n", ["0102114521"]),
+        ("kunde;ordrenr;dato\nBus A;2811240457;1.12\nBus B;1503124812;2.12\n", []),
+        ("Ordrenummer:\n2811240457\n", []),  # a label on the line above its value
+        ("Telefonliste\n\nAsta Lund 0102114521", ["0102114521"]),  # a heading is no label
+    ],
+)  # fmt: skip
+def test_labels_are_read_per_line_and_per_column(find: Find, text: str, expected: list[str]) -> None:
+    assert cprs(find, text) == expected
+
+
 def test_positive_context_raises_score(find: Find) -> None:
     (bare,) = [f.score for f in find("Nummer: 1503158114") if f.category == "cpr"]
     (cued,) = [f.score for f in find("CPR-nr.: 1503158114") if f.category == "cpr"]

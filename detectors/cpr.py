@@ -214,6 +214,14 @@ def identifier_before(before: list[str]) -> str | None:
     return IDENTIFIER_NOUNS.cue_of(nearest) or None
 
 
+def labelled_other(text: str, start: int, count: int) -> bool:
+    """The number starting at ``start`` is labelled as another kind of number ("Bookingnr.
+    2006254823") by the words that say what it is, and nothing there says CPR."""
+    labels = cue_words(text, start, count)
+    negative = NEGATIVE_CUES.find(labels) or identifier_before(labels)
+    return bool(negative) and not POSITIVE_CUES.find(labels)
+
+
 class CprRecognizer(PatternRecognizer):
     """Presidio recognizer: the pattern finds the shape, stdnum validates, local context scores."""
 

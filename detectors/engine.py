@@ -114,7 +114,7 @@ class Detector:
             vocabulary=pipeline.vocabulary,
             term_words=self.lexicon.term_words,
         )
-        scorer = ContextScorer(self.lexicon, person, settings.terms)
+        scorer = ContextScorer(self.lexicon, person, settings.terms, settings.cpr.min_score)
         self.generic = CueSet.of(self.lexicon.generic_words)
         self.positive = {name: CueSet.of(tl.positive) for name, tl in lists.items() if tl.positive}
         grade_words = {t.spelling.lstrip("*") for t in lists["grades"].terms} if "grades" in lists else set()
@@ -145,9 +145,12 @@ class Detector:
 
     def candidate_spans(self, text: str, lower: str | None = None) -> tuple[list[tuple[int, int, int]], bool]:
         """Cheap pass over the whole text (``lower``: it lower-cased, if already made): (start, end,
-        margin) of every span worth analysing, and whether any of them is a CPR candidate."""
-        spans = [(s, e, self.settings.cpr.window_chars) for s, e, _ in cpr.candidates(text)]
-        has_cpr = bool(spans)
+        margin) of every span worth analysing, and whether any of them is a CPR candidate that no label
+        calls another kind of number."""
+        cpr_settings = self.settings.cpr
+        spans = [(s, e, cpr_settings.window_chars) for s, e, _ in cpr.candidates(text)]
+        # a booking or order number is no pupil elsewhere in the mail
+        has_cpr = any(not cpr.labelled_other(text, s, cpr_settings.context_before) for s, _, _ in spans)
         per_term: Counter[str] = Counter()
         margin = self.settings.terms.window_chars
         limit = self.settings.terms.max_hits_per_term

@@ -37,6 +37,13 @@ CELL_SPLIT = re.compile(r"[\t;]|,(?<!\d,)|,(?!\d)")  # a comma not between two d
 AVERAGE = re.compile(r"\b(?:snit|gennemsnit|gns|karaktergennemsnit)\b\D{0,12}?(\d{1,2},\d{1,2})\b|"
                      r"\b(\d{1,2},\d{1,2})\s+i\s+(?:snit|gennemsnit)\b", re.IGNORECASE)  # fmt: skip
 MAX_TABLE_MARKS = 20
+LISTED_MARK = re.compile(
+    r"^[> \t]*(?P<label>[^\n:;\t>]{2,40}?)[ \t]*[:–][ \t]*(?P<mark>-3|00|02|4|7|10|12)[ \t\r]*$", re.MULTILINE
+)
+"""A line of a listing "Mathias Kure: 02" (quoted with "> " in a reply, too)."""
+SCHEDULE_WORDS = CueSet.of(["kl", "klokken", "tid", "tider", "nr", "hold", "holdet", "holdene", "gruppe*"])
+SCHEDULE_PARTS = ("plan", "lokale", "tidspunkt", "mødetid", "rækkefølge", "skema")
+"""A listing under "Eksamensplan:" or "Lokaler til prøven:" gives times, rooms or teams, not marks."""
 
 
 class GradeRecognizer(ContextScoredRecognizer):
@@ -69,6 +76,10 @@ class GradeRecognizer(ContextScoredRecognizer):
                 results.append(self.result(start, start + len(mark), f"near '{cue}'", cue, tier))
         for start, end, header in self.table_marks(text) if marks else ():  # a cell's mark is a token
             results.append(self.result(start, end, f"in column '{header}'", header, "strong"))
+        found = {r.start for r in results}
+        for start, end, cue in self.listed_marks(text) if marks else ():
+            if start not in found:
+                results.append(self.result(start, end, f"listed under '{cue}'", cue, "strong"))
         for match in AVERAGE.finditer(text):
             group = 1 if match.group(1) else 2
             results.append(
@@ -122,6 +133,30 @@ class GradeRecognizer(ContextScoredRecognizer):
                     if found >= MAX_TABLE_MARKS:
                         return
             offset += len(line)
+
+    def listed_marks(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Marks listed one per person ("Mathias Kure: 02") under a lead-in line with a grade word
+        ("Resultaterne fra terminsprøven i matematik:"), not a schedule's; a label that is no name
+        ("Lokale: 12") is no pupil's mark."""
+        found = 0
+        for listed in LISTED_MARK.finditer(text):  # most texts have none: the lead-in is read only then
+            lead_in = self.lead_in_cue(lead_in_line(text, listed.start()))
+            if lead_in and self.names_a_person(listed["label"]):
+                yield listed.start("mark"), listed.end("mark"), lead_in
+                found += 1
+                if found >= MAX_TABLE_MARKS:
+                    return
+
+    def lead_in_cue(self, line: str) -> str | None:
+        """The grade word of a line that can introduce a listing of marks, or None."""
+        words = [normalise(w) for w in line.split()]
+        if any(SCHEDULE_WORDS.match(w) or any(part in w for part in SCHEDULE_PARTS) for w in words):
+            return None
+        return next((w for w in words if w.startswith(GRADE_WORDS)), None)
+
+    def names_a_person(self, label: str) -> bool:
+        words = label.split()
+        return bool(words) and self.scorer.person.is_name(words[0].strip(".,"))
 
     def first_header(self, lines: list[list[str]]) -> tuple[list[str] | None, bool]:
         """The column names of the first line that names a subject or grade, and whether the last
@@ -177,3 +212,16 @@ class GradeRecognizer(ContextScoredRecognizer):
             if self.anchors.match(words[j]):
                 return words[j]
         return None
+
+
+def lead_in_line(text: str, start: int) -> str:
+    """The line above the listing whose line starts at ``start``: the nearest line before it that
+    is neither blank (nor only a quote mark) nor itself a listed line."""
+    end = start
+    while end > 0:
+        line_start = text.rfind("\n", 0, end - 1) + 1
+        line = text[line_start : end - 1] if text[end - 1 : end] == "\n" else text[line_start:end]
+        if line.strip("> \t\r") and not LISTED_MARK.fullmatch(line.rstrip("\r")):
+            return line
+        end = line_start
+    return ""

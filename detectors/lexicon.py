@@ -42,7 +42,8 @@ def spellings(text: str) -> tuple[str, ...]:
 
 GENERAL = "general"
 LESSON = "lesson"
-"""The kinds of text-wide cues (generic.yaml's message_words and lesson_words)."""
+EVENT = "event"
+"""The kinds of text-wide cues (generic.yaml's message_words, lesson_words and event_words)."""
 
 ANCHOR = "anchor"
 """A tier whose words only mark where to look (grade context); they score nothing themselves."""
@@ -111,6 +112,9 @@ class Lexicon:
     lesson_words: tuple[str, ...] = ()
     """Cues that mark a whole text as a lesson on a book or an announcement of an event: its names are
     characters or presenters unless tied to a pupil."""
+    event_words: tuple[str, ...] = ()
+    """Cues of a public event ("valgdebat"): read as lesson cues only in a text to many (an
+    invitation), since a note to one colleague about what a pupil said there is about the pupil."""
     automaton: Any = None
     message_automaton: Any = None
     term_words: frozenset[str] = frozenset()
@@ -127,6 +131,7 @@ class Lexicon:
         self.message_automaton = build_automaton(
             [parse_term(GENERAL, "", cue) for cue in self.message_words]
             + [parse_term(LESSON, "", cue) for cue in self.lesson_words]
+            + [parse_term(EVENT, "", cue) for cue in self.event_words]
         )
         self.term_words = frozenset(
             t.text for tl in self.lists.values() for t in tl.terms if " " not in t.text and not t.head_open
@@ -139,12 +144,16 @@ class Lexicon:
 
     def text_cues(self, lower: str) -> dict[str, str]:
         """The first cue of each kind in ``lower`` (lower-cased), in one pass: GENERAL marks a text to
-        many or about no one, LESSON a lesson on a book or an event's announcement."""
+        many or about no one, LESSON a lesson on a book or an event's announcement (an EVENT cue
+        counts as one in a text to many)."""
         found: dict[str, str] = {}
         for hit in _hits(self.message_automaton, lower):
             found.setdefault(hit.term.category, hit.term.spelling)
-            if len(found) == 2:
+            if len(found) == 3:
                 break
+        event = found.pop(EVENT, None)
+        if event and GENERAL in found:
+            found.setdefault(LESSON, event)
         return found
 
     def hits(self, lower: str) -> Iterator[Hit]:
@@ -291,6 +300,7 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
         generic_words=frozenset(_words(generic, "words", folder / "generic.yaml")),
         message_words=tuple(_words(generic, "message_words", folder / "generic.yaml")),
         lesson_words=tuple(_words(generic, "lesson_words", folder / "generic.yaml")),
+        event_words=tuple(_words(generic, "event_words", folder / "generic.yaml")),
     ).compile()
 
 

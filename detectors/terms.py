@@ -54,8 +54,11 @@ def lower_same_length(text: str) -> str:
 class ContextScorer:
     """Moves a category result's score by what is near it: a person, general text, category cues."""
 
-    def __init__(self, lexicon: Lexicon, person: PersonCues, scoring: TermScoring) -> None:
+    def __init__(
+        self, lexicon: Lexicon, person: PersonCues, scoring: TermScoring, cpr_min_score: float = 0.0
+    ) -> None:
         self.lists = lexicon.lists
+        self.cpr_min_score = cpr_min_score
         self.person = person
         self.scoring = scoring
         self.generic = CueSet.of(lexicon.generic_words)
@@ -73,7 +76,8 @@ class ContextScorer:
     ) -> list[RecognizerResult]:
         if artifacts is None:
             return results
-        cprs = [r for r in others if r.entity_type == CPR_ENTITY]
+        # a number scored below a CPR (a booking number) is no person near a term
+        cprs = [r for r in others if r.entity_type == CPR_ENTITY and r.score >= self.cpr_min_score]
         message = MessageCues(
             _cue(context, GENERIC_SUBJECT),
             _cue(context, PERSON_IN_MESSAGE),

@@ -174,3 +174,25 @@ def test_mail_written_for_this_test(
         assert result.level == Level.ALMINDELIG, [(f.category, f.reason) for f in result.findings]
     else:
         assert expected in result.categories, [(f.category, f.reason) for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "expected"),
+    [
+        (  # individual answers of named pupils to the vocational schools' survey (ETU), as a sheet
+            "ETU-udtræk 2.hf",
+            "Elev;Jeg føler mig tryg på skolen;Lærerne hjælper mig\nOline Brask;Enig;Uenig\n"
+            "Malthe Friis;Helt enig;Enig\n",
+            ("wellbeing_survey",),
+        ),
+        (  # the survey announced: no answers, no one's data
+            "Elevtrivselsundersøgelsen uge 45",
+            "Kære alle elever\n\nI uge 45 gennemføres elevtrivselsundersøgelsen. Den tager 20 minutter.",
+            (),
+        ),
+    ],
+)
+def test_vocational_wellbeing_survey_answers(
+    categories: Classify, subject: str, body: str, expected: tuple[str, ...]
+) -> None:
+    assert categories(body, subject).categories == expected

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from detectors.cpr import DEVELOPMENT_KEY, PATTERN, birth_date, effective_hash_key, fingerprint
 from detectors.settings import DetectorSettings
-from gateway.types import Finding
+from gateway.types import Classification, Finding
 
 Find = Callable[[str], list[Finding]]
 
@@ -152,6 +152,26 @@ def test_negative_context_is_no_whole_text_veto(find: Find) -> None:
 )  # fmt: skip
 def test_labels_are_read_per_line_and_per_column(find: Find, text: str, expected: list[str]) -> None:
     assert cprs(find, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        ("Jeres færgebillet: bookingnr. 2006254823. Husk pas, hvis I kommer fra Sverige.", "ethnicity"),
+        (
+            "vi har modtaget ordrenr. 1503124812, og medicin til lejrturen skal afleveres på kontoret.",
+            "health",
+        ),
+    ],
+)
+def test_another_kind_of_number_is_no_person_for_a_term(
+    categories: Callable[..., Classification], body: str, category: str
+) -> None:
+    assert category not in categories(body).categories
+
+
+def test_a_cpr_is_still_a_person_for_a_term(categories: Callable[..., Classification]) -> None:
+    assert "health" in categories("Elev 150315-8114 har epilepsi og skal have medicin.").categories
 
 
 def test_positive_context_raises_score(find: Find) -> None:

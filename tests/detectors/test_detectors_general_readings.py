@@ -180,3 +180,57 @@ def test_a_transfer_between_schools_is_no_dropout(categories: Classify) -> None:
 def test_names_in_a_signature_are_no_subject(find: Find, body: str) -> None:
     findings = find(body)
     assert all("name" not in f.reason for f in findings), [f.reason for f in findings]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "expected"),
+    [
+        (  # candidates with their parties, announced to all: public roles
+            "Valgdebat i aulaen",
+            "Hej alle\n\nTorsdag holder vi valgdebat før folketingsvalget. Disse kandidater kommer:\n"
+            "- Birthe Aagaard (Enhedslisten)\n- Jens Rømer (Dansk Folkeparti)\n\nKom og stil spørgsmål!",
+            (),
+        ),
+        (  # a note to one colleague about what a pupil said after the debate: about the pupil
+            "Efter valgdebatten",
+            "Hej Kim\n\nEfter valgdebatten fortalte Birthe Aagaard fra 2.g, at hun er medlem af "
+            "Enhedslisten og stemmer på dem.\n\nHilsen Ulla",
+            ("politics",),
+        ),
+    ],
+)
+def test_a_public_debate_is_general_only_when_announced_to_many(
+    categories: Classify, subject: str, body: str, expected: tuple[str, ...]
+) -> None:
+    assert categories(body, subject).categories == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        ("Amal i 3.b kommer fra Eritrea og er ny i klassen.", "ethnicity"),
+        ("Deniz er fra Tyrkiet og har brug for ekstra hjælp til dansk.", "ethnicity"),
+        ("Samira kommer fra en familie med kurdisk baggrund.", "ethnicity"),
+        ("Mads i 2.x siger, at ingen der gider ham, og han har isoleret sig på værelset.", "wellbeing"),
+        ("Ahmed i GF1 har fået grimme kommentarer i omklædningen hele ugen.", "wellbeing"),
+        ("Lærlingen Sofie skriver, at svenden har taget hende på numsen i lageret.", "sexual_orientation"),
+        ("Han har sendt billeder af sig selv uden tøj til Emma i 8.a.", "sexual_orientation"),
+        ("Medarbejderen Jens Holt er bortvist; personalesagen ligger hos HR.", "hr_confidential"),
+    ],
+)
+def test_new_phrasings_of_sensitive_facts(categories: Classify, body: str, category: str) -> None:
+    assert category in categories(body).categories, explained(categories(body))
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        ("Laura i 1.x kommer fra Hasle og tager bussen hver dag.", "ethnicity"),
+        ("For jer, der kommer fra Sjælland, går færgen kl. 12.", "ethnicity"),
+        ("Emil i 4.b faldt på numsen i idræt, men slog sig ikke.", "sexual_orientation"),
+        ("Husk at vi ikke accepterer grimme kommentarer på holdet.", "wellbeing"),
+        ("Jonas i GF2 er bortvist fra elevhjemmet i en uge efter festen.", "hr_confidential"),
+    ],
+)
+def test_everyday_phrasings_are_no_sensitive_fact(categories: Classify, body: str, category: str) -> None:
+    assert category not in categories(body).categories, explained(categories(body))

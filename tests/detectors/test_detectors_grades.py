@@ -55,3 +55,40 @@ def test_grade_table_about_named_pupils_is_fortrolig(categories: Callable[..., o
     )
     assert isinstance(result, Classification)
     assert "grades" in result.categories and result.level == Level.FORTROLIG
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a reply quoting the teacher's listing
+            "Tak, det tager jeg med.\n\n> Her er karaktererne fra årsprøven i fysik:\n>\n"
+            "> Frederik Kure: 02\n> Ingrid Lauesen: 7\n",
+            ["02", "7"],
+        ),
+        ("Standpunkter efter første termin:\n\nIngrid Lauesen: 10\nOtto Friis – 4\n", ["10", "4"]),
+    ],
+)
+def test_marks_listed_per_pupil_under_a_grade_line(find: Find, text: str, expected: list[str]) -> None:
+    assert marks(find, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eksamensplan for fysik:\nFrederik Kure: 10\nIngrid Lauesen: 12\n",  # times of the day
+        "Praktisk om prøven i morgen:\nLokale: 12\nMødetid: 10\n",  # no pupil's name
+        "Holdene til idrætsprøven:\nFrederik Kure: 4\nIngrid Lauesen: 7\n",  # team numbers
+        "Vi ses til sommerfesten!\nFrederik Kure: 7\n",  # no grade line above
+    ],
+)
+def test_listings_that_are_no_marks(find: Find, text: str) -> None:
+    assert [f for f in find(text) if "listed under" in f.reason] == []
+
+
+def test_a_quoted_mark_listing_makes_the_reply_fortrolig(categories: Callable[..., object]) -> None:
+    from gateway.types import Classification, Level
+
+    body = "Hej Bo\n\nTak, jeg giver dem besked.\n\nPer\n\n> Resultater fra terminsprøven i tysk:\n"
+    result = categories(body + "> Frederik Kure: 02\n> Ingrid Lauesen: 10\n", "SV: Tysk")
+    assert isinstance(result, Classification)
+    assert result.categories == ("grades",) and result.level == Level.FORTROLIG

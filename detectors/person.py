@@ -123,6 +123,11 @@ class PersonCues:
         return known
 
     def looks_like_name(self, text: str) -> bool:
+        if "-" in text:  # "Al-Hassan", "Vestergaard-Nielsen"; never "ADHD-udredning"
+            parts = text.split("-")
+            return all(p[:1].isupper() and p.isalpha() and not p.isupper() for p in parts) and any(
+                len(p) > 2 and self.looks_like_name(p) for p in parts
+            )
         if len(text) < 2 or not text[0].isupper() or not text.isalpha() or text.isupper():
             return False
         lower = text.lower()

@@ -149,3 +149,24 @@ def test_a_course_announcement_is_a_general_reading(
 )
 def test_a_place_in_a_title_is_no_person(title: str, text: str, named: bool) -> None:
     assert title_names(shared_detector(DetectorSettings()).person, title, text) is named
+
+
+@pytest.mark.parametrize(
+    ("body", "subject", "category", "counts"),
+    [
+        # a hyphenated surname is a name: the mail is about that family
+        ("Familien er syriske kurdere, så vi skal bruge en kurmanji-tolk.", "Samtale med Al-Hassan",
+         "ethnicity", True),
+        ("Mange familier i området er syriske kurdere.", "Temaaften om sprog", "ethnicity", False),
+        # an offence told with a verb, not a noun
+        ("Jonas Brandt blev i går taget i at stjæle i Brugsen.", "Jonas", "criminal", True),
+        ("Husk at låse cyklen, så ingen kan stjæle den.", "Cykelskur", "criminal", False),
+        # speech disorders are health data
+        ("Maksym stammer tydeligt og skal have stammebehandling i foråret.", "Maksym", "health", True),
+        ("Talepædagogen holder oplæg om sprog for alle forældre.", "Forældremøde", "health", False),
+    ],
+)  # fmt: skip
+def test_names_with_hyphens_offences_as_verbs_and_speech_disorders(
+    categories: Classify, body: str, subject: str, category: str, counts: bool
+) -> None:
+    assert (category in categories(body, subject=subject).categories) is counts

@@ -20,11 +20,11 @@ from spacy.tokens import Doc
 from detectors import cpr, windows
 from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
+from detectors.letter import greets_one_person
 from detectors.lexicon import Lexicon, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp, lemmatize, quick_doc, tokenize
 from detectors.person import (
     PersonCues,
-    greets_one_person,
     names_in_table,
     subject_names,
     title_lines,

@@ -13,12 +13,11 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 
 from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, outward, token_texts, token_words
+from detectors.letter import GROUP_WORDS, greets_or_signs, names_the_contact, signature_at
 from detectors.lexicon import INFLECTIONS
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
 INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
-GREETINGS = frozenset(["fra", "cc", "mvh", "kh", "vh", "hilsen", "hilsner", "venlig", "sendt"])
-"""A name right after these (same line, or the line after a closing) signs or quotes the mail."""
 PLACE_WORDS = frozenset(["i", "på", "fra", "til", "ved", "hos", "om", "af"])
 ORGANISATION_WORDS = frozenset(
     ["skole", "skolen", "kommune", "kommunes", "gymnasium", "byg", "auto", "autoteknik", "aps", "a/s", "as",
@@ -28,16 +27,10 @@ ORGANISATION_WORDS = frozenset(
 ORGANISATION_ENDINGS = ("skole", "skolen", "kommune", "centret", "center", "gymnasium", "vej", "gade")
 NO_MARK = ("", "")
 """A token that says nothing about a person."""
-CLOSINGS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "vh.", "mvh."])
-SIGN_OFFS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "venlig hilsen", "med venlig hilsen",
-                       "venlige hilsner", "de bedste hilsner", "bedste hilsner",
-                       "mange hilsner"])  # fmt: skip
-"""A line of these opens a signature block."""
-SIGN_OFF_OPENINGS = frozenset(closing.split()[0] for closing in SIGN_OFFS)
-SIGNATURE_LINES = 4
-SIGNATURE_LINE_WORDS = 8
 PARAGRAPH_TOKENS = 48
-"""How far back in its paragraph a term looks for a person when none is near, or a pronoun's antecedent."""
+"""How far back in its paragraph a term looks for a person when none is near."""
+ANTECEDENT_TOKENS = 96
+"""How far back in a long paragraph a pronoun looks for its antecedent when none is within reach."""
 MAX_NAME_LETTERS = 14
 """Longer capitalised words are Danish compounds in a subject or heading, hardly ever names."""
 PRONOUNS = frozenset(["han", "hun", "ham", "hende", "hans", "hendes", "du", "dig", "jeg", "mig"])
@@ -48,6 +41,8 @@ WRITER = frozenset(["jeg", "mig"])
 CONDITIONS = frozenset(["hvis", "når", "såfremt", "om"])
 """'hvis du', 'når du': the you of a rule, not the reader."""
 MODALS = frozenset(["skal", "kan", "må"])
+HOW_TO = frozenset(["sådan", "hvordan"])
+"""'Sådan melder du dig syg': the you of an instruction."""
 CONDITIONAL_SUBJECTS = frozenset(["du", "man", "i", "dit", "din", "jeres"])
 """'Er du syg, ...', 'Har dit barn feber, ...': a verb and its subject open a condition."""
 CLAUSE_BREAKS = frozenset([".", "!", "?", ";", ":", "–", "—", "(", ")"])
@@ -186,9 +181,22 @@ class PersonCues:
         if person is not None and (not person.definite or person.role):
             earlier = range(first - 1, paragraph - 1, -1)
             antecedent = self.first_cue(texts, earlier, first, last, span.start, definite_only=True)
+            if antecedent is None and paragraph == 0 and span.start > 0:
+                antecedent = self.distant_antecedent(window)
             if antecedent is not None and not (person.definite and antecedent.role):
                 return person.inheriting(antecedent)  # "Aya Hassan har spurgt ... Hun er muslim"
         return person
+
+    def distant_antecedent(self, window: TokenWindow) -> Person | None:
+        """A name or person word further back in a long paragraph than a term looks for a person
+        ("Viggo har haft 41 % fravær ... Vores vurdering er, at han falder ud af skolen"); asked only
+        when the paragraph starts beyond the near reach."""
+        span = window.token_range(ANTECEDENT_TOKENS)
+        texts = token_texts(window.artifacts)[span.start : span.stop]
+        first, last = window.first - span.start, window.last - span.start
+        paragraph = _paragraph_start(texts, _limits(texts, first, last)[0], first)
+        earlier = range(first - PARAGRAPH_TOKENS - 1, paragraph - 1, -1)
+        return self.first_cue(texts, earlier, first, last, span.start, definite_only=True)
 
     def first_cue(
         self,
@@ -218,7 +226,8 @@ class PersonCues:
                     return Person("class and initials")
             elif kind == "name" and not (
                 _followed_by_organisation(texts, offset, self)
-                or _greets_or_signs(texts, offset)
+                or greets_or_signs(texts, offset)
+                or names_the_contact(texts, offset)
                 or signature_at(texts, offset)
             ):
                 return Person("name", name_at=base + offset)
@@ -259,26 +268,7 @@ def subject_names(cues: PersonCues, subject: str) -> list[str]:
     return names
 
 
-GREETING_OPENERS = frozenset(["kære", "hej", "hejsa", "goddag", "dear", "hi", "hello"])
-GROUP_WORDS = frozenset(
-    ["alle", "allesammen", "forældre", "kolleger", "kollegaer", "medarbejdere", "personale", "team",
-     "teamet", "elever", "lærere", "bestyrelse", "bestyrelsen", "klasse", "klassen", "venner", "i", "jer",
-     "familie", "familien", "kunde", "kunder", "medlemmer", "sfo", "kontor", "kontoret"]
-)  # fmt: skip
-"""'Kære Forældre', 'Hej Team': a greeting to many."""
 TITLE_SPLIT = re.compile(r"[\s_]+")
-
-
-def greets_one_person(text: str) -> bool:
-    """The text opens with a greeting to one named person ('Kære Bo', 'Hej Maja Holm,'): its 'du' and
-    'dig' are that reader, whoever the name is (a greeted name is never the subject itself)."""
-    line = next((line for line in text.splitlines() if line.strip()), "")
-    words = [w.strip(".,:;!?") for w in line.split()]
-    if len(words) < 2 or len(words) > 4 or words[0].lower() not in GREETING_OPENERS:
-        return False
-    return all(
-        w[:1].isupper() and w.replace("-", "").isalpha() and w.lower() not in GROUP_WORDS for w in words[1:]
-    )
 
 
 def title_names(cues: PersonCues, title: str, text: str) -> bool:
@@ -362,9 +352,16 @@ def _generic_you(texts: list[str], offset: int) -> bool:
     previous = normalise(before[-1]) if before else ""
     if previous in CONDITIONS:
         return True
+    if previous == "du" and normalise(texts[offset]) == "dig":  # "melder du dig": as generic as its "du"
+        du = offset - 1
+        while texts[du].isspace():
+            du -= 1
+        return _generic_you(texts, du)
     if not previous.isalpha() or previous in SUBORDINATORS:
         return False
     start = before[-2] if len(before) > 1 else "\n"
+    if normalise(start) in HOW_TO:
+        return True  # "Sådan melder du dig syg": the you of an instruction
     if start != "," and (start in CLAUSE_STARTS or "\n" in start or (offset < 2 and len(before) < 2)):
         return True  # "Er du syg ...", "Skal du ...": a verb opens the sentence
     if start == "," or previous in MODALS:
@@ -392,85 +389,8 @@ def _ends_sentence(texts: list[str], i: int) -> bool:
     return len(word) > 2 and word.isalpha()
 
 
-def in_signature(window: TokenWindow) -> bool:
-    """The span is in a signature block: a few short lines under 'Venlig hilsen' / 'Mvh Bo'."""
-    return signature_at(token_texts(window.artifacts), window.first)
-
-
-def signature_at(texts: list[str], index: int) -> bool:
-    """Token ``index`` is in a signature block (a name there signs the mail or gives a contact)."""
-    line: list[str] = []  # the words of a line, last first: the token's own, then those above it
-    above = 0  # lines passed
-    for i in range(index - 1, max(-1, index - 61), -1):
-        text = texts[i]
-        if text == WINDOW_BREAK:
-            break
-        if "\n" not in text:
-            if not text.isspace():
-                line.append(text)
-            continue
-        if not above:
-            if len(line) > SIGNATURE_LINE_WORDS:
-                return False
-        else:
-            verdict = _line_verdict(line)
-            if verdict is not None:
-                return verdict
-        above += 1
-        if above > SIGNATURE_LINES + 1:
-            return False
-        line = []
-    return bool(above) and bool(_line_verdict(line))
-
-
-def _line_verdict(reversed_line: list[str]) -> bool | None:
-    """A line above a span: True if it signs off, False if it is a sentence, None if it may be part
-    of a signature block (a name, a title, an address)."""
-    line = reversed_line[::-1]
-    if _signs_off(line):
-        return True
-    if len(line) > SIGNATURE_LINE_WORDS or (line and line[-1] in ".!?"):
-        return False  # a sentence: the span is in the text, not under a closing
-    return None
-
-
-def _signs_off(line: list[str]) -> bool:
-    opening = next((w for w in map(normalise, line) if w), "")
-    if opening not in SIGN_OFF_OPENINGS:
-        return False  # most lines: no closing can start with their first word
-    words = [w for w in (normalise(t) for t in line) if w]
-    text = " ".join(words)
-    return any(
-        text == closing or (text.startswith(closing + " ") and len(words) <= len(closing.split()) + 3)
-        for closing in SIGN_OFFS
-    )
-
-
 def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -> bool:
     """'Østervang Skole', 'Kragh Byg': an organisation word after it marks a place or firm ('Freja Holm'
     is still a person, though 'holm' is a word)."""
     following = texts[offset + 1].lower() if offset + 1 < len(texts) else ""
     return following in ORGANISATION_WORDS or following.endswith(ORGANISATION_ENDINGS)
-
-
-def _greets_or_signs(texts: list[str], offset: int) -> bool:
-    """'Hej Maja', 'Fra: Lene Holm', '/Lasse', or a name line under 'Venlig hilsen' is no subject of the
-    mail."""
-    i = offset - 1
-    while i >= 0 and (texts[i] == ":" or (texts[i][:1].isupper() and texts[i].isalpha())):
-        if normalise(texts[i]) in GREETINGS:
-            return True  # "Mvh Inge Kronborg": the walk over the name reached the greeting
-        i -= 1  # the rest of the name, or the colon of "Fra:"
-    if i >= 0 and normalise(texts[i]) in GREETINGS:
-        return True
-    if i >= 0 and texts[i] == "/" and (i == 0 or "\n" in texts[i - 1]):
-        return True  # "/Lasse" on a line of its own signs the mail
-    while i >= 0 and "\n" not in texts[i]:
-        i -= 1
-    if i < 0 or "\n\n" in texts[i]:
-        return False
-    j = i - 1
-    while j >= 0 and "\n" not in texts[j]:
-        j -= 1
-    last_word = next((t for t in texts[i - 1 : j : -1] if not t.isspace()), "")
-    return normalise(last_word) in CLOSINGS

@@ -1,0 +1,137 @@
+"""Letter shape: the tokens of a mail -> where a name greets the reader, signs the mail or is its contact.
+
+A name in these places is who writes, reads or answers the mail ("Hej Maja", "Venlig hilsen Bo",
+"ring til Birgit"), never whom the mail is about.
+"""
+
+from __future__ import annotations
+
+from detectors.context import WINDOW_BREAK, TokenWindow, normalise, token_texts
+
+GREETINGS = frozenset(["fra", "cc", "mvh", "kh", "vh", "hilsen", "hilsner", "venlig", "sendt"])
+"""A name right after these (same line, or the line after a closing) signs or quotes the mail."""
+CLOSINGS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "vh.", "mvh."])
+SIGN_OFFS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "venlig hilsen", "med venlig hilsen",
+                       "venlige hilsner", "de bedste hilsner", "bedste hilsner",
+                       "mange hilsner"])  # fmt: skip
+"""A line of these opens a signature block."""
+SIGN_OFF_OPENINGS = frozenset(closing.split()[0] for closing in SIGN_OFFS)
+SIGNATURE_LINES = 4
+SIGNATURE_LINE_WORDS = 8
+GREETING_OPENERS = frozenset(["kære", "hej", "hejsa", "goddag", "dear", "hi", "hello"])
+GROUP_WORDS = frozenset(
+    ["alle", "allesammen", "forældre", "kolleger", "kollegaer", "medarbejdere", "personale", "team",
+     "teamet", "elever", "lærere", "bestyrelse", "bestyrelsen", "klasse", "klassen", "venner", "i", "jer",
+     "familie", "familien", "kunde", "kunder", "medlemmer", "sfo", "kontor", "kontoret"]
+)  # fmt: skip
+"""'Kære Forældre', 'Hej Team': a greeting to many."""
+
+
+def greets_one_person(text: str) -> bool:
+    """The text opens with a greeting to one named person ('Kære Bo', 'Hej Maja Holm,'): its 'du' and
+    'dig' are that reader, whoever the name is (a greeted name is never the subject itself)."""
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    words = [w.strip(".,:;!?") for w in line.split()]
+    if len(words) < 2 or len(words) > 4 or words[0].lower() not in GREETING_OPENERS:
+        return False
+    return all(
+        w[:1].isupper() and w.replace("-", "").isalpha() and w.lower() not in GROUP_WORDS for w in words[1:]
+    )
+
+
+def in_signature(window: TokenWindow) -> bool:
+    """The span is in a signature block: a few short lines under 'Venlig hilsen' / 'Mvh Bo'."""
+    return signature_at(token_texts(window.artifacts), window.first)
+
+
+def signature_at(texts: list[str], index: int) -> bool:
+    """Token ``index`` is in a signature block (a name there signs the mail or gives a contact)."""
+    line: list[str] = []  # the words of a line, last first: the token's own, then those above it
+    above = 0  # lines passed
+    for i in range(index - 1, max(-1, index - 61), -1):
+        text = texts[i]
+        if text == WINDOW_BREAK:
+            break
+        if "\n" not in text:
+            if not text.isspace():
+                line.append(text)
+            continue
+        if not above:
+            if len(line) > SIGNATURE_LINE_WORDS:
+                return False
+        else:
+            verdict = _line_verdict(line)
+            if verdict is not None:
+                return verdict
+        above += 1
+        if above > SIGNATURE_LINES + 1:
+            return False
+        line = []
+    return bool(above) and bool(_line_verdict(line))
+
+
+def _line_verdict(reversed_line: list[str]) -> bool | None:
+    """A line above a span: True if it signs off, False if it is a sentence, None if it may be part
+    of a signature block (a name, a title, an address)."""
+    line = reversed_line[::-1]
+    if _signs_off(line):
+        return True
+    if len(line) > SIGNATURE_LINE_WORDS or (line and line[-1] in ".!?"):
+        return False  # a sentence: the span is in the text, not under a closing
+    return None
+
+
+def _signs_off(line: list[str]) -> bool:
+    opening = next((w for w in map(normalise, line) if w), "")
+    if opening not in SIGN_OFF_OPENINGS:
+        return False  # most lines: no closing can start with their first word
+    words = [w for w in (normalise(t) for t in line) if w]
+    text = " ".join(words)
+    return any(
+        text == closing or (text.startswith(closing + " ") and len(words) <= len(closing.split()) + 3)
+        for closing in SIGN_OFFS
+    )
+
+
+def greets_or_signs(texts: list[str], offset: int) -> bool:
+    """'Hej Maja', 'Fra: Lene Holm', '/Lasse', or a name line under 'Venlig hilsen' is no subject of the
+    mail."""
+    i = offset - 1
+    while i >= 0 and (texts[i] == ":" or (texts[i][:1].isupper() and texts[i].isalpha())):
+        if normalise(texts[i]) in GREETINGS:
+            return True  # "Mvh Inge Kronborg": the walk over the name reached the greeting
+        i -= 1  # the rest of the name, or the colon of "Fra:"
+    if i >= 0 and normalise(texts[i]) in GREETINGS:
+        return True
+    if i >= 0 and texts[i] == "/" and (i == 0 or "\n" in texts[i - 1]):
+        return True  # "/Lasse" on a line of its own signs the mail
+    while i >= 0 and "\n" not in texts[i]:
+        i -= 1
+    if i < 0 or "\n\n" in texts[i]:
+        return False
+    j = i - 1
+    while j >= 0 and "\n" not in texts[j]:
+        j -= 1
+    last_word = next((t for t in texts[i - 1 : j : -1] if not t.isspace()), "")
+    return normalise(last_word) in CLOSINGS
+
+
+CONTACT_VERBS = frozenset(["ring", "ringe", "sms", "sms'e", "skriv", "skrive", "mail", "maile", "send",
+                           "sende", "henvend", "henvende", "kontakt", "kontakte"])  # fmt: skip
+"""'Ring til Birgit', 'skriv til Bo': the name after 'til' is whom the reader answers."""
+DIRECT_CONTACT_VERBS = frozenset(["ring", "sms", "mail", "maile", "kontakt", "kontakte"])
+"""'Kontakt Birgit', 'ring Bo op': the name is the contact without 'til' ('send Ida hjem' is no contact)."""
+KIN_WORDS = frozenset(["mor", "far", "forældre", "familie", "bror", "søster", "lærer", "kontaktlærer"])
+
+
+def names_the_contact(texts: list[str], offset: int) -> bool:
+    """The name at ``offset`` is the mail's contact ('Ring eller sms til Birgit', 'kontakt Bo'), not
+    its subject; 'ring til Emils mor' still speaks of Emil."""
+    previous = texts[offset - 1].lower() if offset else ""
+    if previous == "til":
+        if offset < 2 or texts[offset - 2].lower() not in CONTACT_VERBS:
+            return False
+    elif previous not in DIRECT_CONTACT_VERBS:
+        return False  # most names: asked per token of every window, so the cheap test comes first
+    following = texts[offset + 1].lower() if offset + 1 < len(texts) else ""
+    return following not in KIN_WORDS and not texts[offset].endswith("s")

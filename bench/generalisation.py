@@ -1,6 +1,6 @@
 """Generalisation: detection quality on the shared dev corpus and on our own labelled sets, side by side.
 
-bench/eval/set-a to set-e are Danish school mails written for this project from scratch (other
+bench/eval/set-a to set-f are Danish school mails written for this project from scratch (other
 schools, names, situations and wording than ../shared/corpus), labelled in the same schema. Tuning on
 the dev corpus alone shows up here as a gap between its column and the others. Each set is scanned
 with `mailvagt scan --json` and scored by the dev corpus's score.py (CPRs matched by fingerprint).
@@ -26,7 +26,7 @@ from detectors.cpr import fingerprint  # noqa: E402
 from tests.corpus import corpus_folder  # noqa: E402
 
 KEY = "generalisation-key"
-OWN_SETS = ("set-a", "set-b", "set-c", "set-d", "set-e")
+OWN_SETS = ("set-a", "set-b", "set-c", "set-d", "set-e", "set-f")
 ROWS = (
     ("messages", "messages", "{:.0f}"),
     ("cpr_recall", "CPR recall", "{:.3f}"),

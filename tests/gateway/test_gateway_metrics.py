@@ -30,16 +30,23 @@ def sink_port(tmp_path: Path, maildir: Path) -> Iterator[int]:
     process.close()
 
 
-def scrape(port: int) -> dict[str, float]:
-    """The samples of /metrics, by name and labels as written (``name{a="b"}``)."""
+def metrics_text(port: int) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
-        text = response.read().decode()
+        return str(response.read().decode())
+
+
+def samples_of(text: str) -> dict[str, float]:
+    """The samples of /metrics, by name and labels as written (``name{a="b"}``)."""
     samples = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
             name, _, value = line.rpartition(" ")
             samples[name] = float(value)
     return samples
+
+
+def scrape(port: int) -> dict[str, float]:
+    return samples_of(metrics_text(port))
 
 
 def wait_for_sample(port: int, name: str, value: float, timeout: float = 10) -> dict[str, float]:
@@ -76,7 +83,7 @@ def test_one_process_counts_messages_levels_categories_and_routes(
     try:
         with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
             client.sendmail("laerer@skole.example", ["foraelder@example.dk"], sample_message())
-        samples = scrape(metrics_port)
+        samples = wait_for_sample(metrics_port, "mailvagt_sessions_open", 0)  # the session ends after QUIT
     finally:
         gateway.close()
     assert samples['mailvagt_messages_total{reply="accepted"}'] == 1
@@ -97,9 +104,8 @@ def test_a_scanned_message_is_counted_by_level_and_category_and_no_value_is_show
                 ["foraelder@gmail.com"],
                 sample_message(subject="Sagen om Freja", body=CPR_BODY),
             )
-        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10) as response:
-            text = response.read().decode()
-        samples = scrape(metrics_port)
+        text = metrics_text(metrics_port)
+        samples = samples_of(text)
     finally:
         gateway.close()
     assert samples['mailvagt_message_levels_total{level="fortrolig"}'] == 1

@@ -111,6 +111,8 @@ class Detector:
             words=CueSet.of(self.lexicon.person_words),
             phrases=self.lexicon.person_phrases,
             not_names=self.lexicon.not_names,
+            first_names=self.lexicon.first_names,
+            word_names=self.lexicon.word_names,
             vocabulary=pipeline.vocabulary,
             term_words=self.lexicon.term_words,
         )

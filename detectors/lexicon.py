@@ -26,7 +26,7 @@ INFLECTIONS = frozenset(
 
 BOUNDARIES = " \n\t\r\u00a0(-/\"'.,:;«»“”„*[>_|=+&"
 SHIPPED_TERMS_DIR = Path(__file__).resolve().parent.parent / "config" / "terms"
-LIST_FILES = ("person", "generic")
+LIST_FILES = ("person", "generic", "first_names")
 """Term files that describe context rather than a category."""
 
 
@@ -106,6 +106,10 @@ class Lexicon:
     person_words: frozenset[str] = frozenset()
     person_phrases: tuple[str, ...] = ()
     not_names: frozenset[str] = frozenset()
+    first_names: frozenset[str] = frozenset()
+    """Given names that are names whatever the lemma table says (first_names.yaml's names)."""
+    word_names: frozenset[str] = frozenset()
+    """Given names that are everyday words too: names inside a sentence only (its word_names)."""
     generic_words: frozenset[str] = frozenset()
     message_words: tuple[str, ...] = ()
     """Cues that mark a whole text as general (a greeting to many, a lesson plan, a policy)."""
@@ -280,7 +284,8 @@ def terms_dir(configured: Path) -> Path:
 
 
 def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
-    """Read every term file of a folder (one per category, plus person.yaml and generic.yaml)."""
+    """Read every term file of a folder (one per category, plus person.yaml, generic.yaml and
+    first_names.yaml)."""
     tiers = [*tiers, ANCHOR]
     folder = terms_dir(folder)
     lists: dict[str, TermList] = {}
@@ -292,11 +297,14 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
     person = _read_plain(folder / "person.yaml")
     generic = _read_plain(folder / "generic.yaml")
     words = _words(person, "words", folder / "person.yaml")
+    first_names = _read_plain(folder / "first_names.yaml")
     return Lexicon(
         lists=lists,
         person_words=frozenset(w for w in words if " " not in w),
         person_phrases=tuple(w for w in words if " " in w),
         not_names=frozenset(_words(person, "not_names", folder / "person.yaml")),
+        first_names=frozenset(_words(first_names, "names", folder / "first_names.yaml")),
+        word_names=frozenset(_words(first_names, "word_names", folder / "first_names.yaml")),
         generic_words=frozenset(_words(generic, "words", folder / "generic.yaml")),
         message_words=tuple(_words(generic, "message_words", folder / "generic.yaml")),
         lesson_words=tuple(_words(generic, "lesson_words", folder / "generic.yaml")),

@@ -47,6 +47,10 @@ CONDITIONAL_SUBJECTS = frozenset(["du", "man", "i", "dit", "din", "jeres"])
 """'Er du syg, ...', 'Har dit barn feber, ...': a verb and its subject open a condition."""
 CLAUSE_BREAKS = frozenset([".", "!", "?", ";", ":", "–", "—", "(", ")"])
 CLAUSE_STARTS = frozenset([*CLAUSE_BREAKS, ",", "-", "•", "*", '"', "«", "»", "“", "”"])
+SENTENCE_OPENERS = frozenset(
+    [".", "!", "?", ":", ";", "•", "*", "-", "–", '"', "«", "»", "“", "(", WINDOW_BREAK]
+)
+"""Tokens after which a capitalised word starts a sentence (where a word name is read as the word)."""
 CLASS_WORDS = frozenset(["klasse", "kl", "årgang"])
 """'3. klasse', '7. kl.': a class written out."""
 TIE_WORDS = frozenset(["søn", "datter", "barn", "elev", "lærling", "bror", "søster", "dreng", "pige"])
@@ -85,6 +89,11 @@ class PersonCues:
     vocabulary: Container[str]
     term_words: Container[str] = frozenset()
     """Single-word terms of every category: "Danmarksdemokraterne" in a lesson plan is no name."""
+    first_names: Container[str] = frozenset()
+    """Given names, names though the lemma table knows them ("Jens", "Noah") or they look like a
+    compound ("Rasmus", "Morten")."""
+    word_names: Container[str] = frozenset()
+    """Given names that are everyday words too ("Storm", "Bo", "Per"): names inside a sentence only."""
     name_cache: dict[str, bool] = field(default_factory=dict, compare=False)
     marks: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
@@ -129,9 +138,18 @@ class PersonCues:
         if len(lower) > MAX_NAME_LETTERS:
             return False
         base = lower[:-1] if lower.endswith("s") and len(lower) > 3 else lower
+        if lower in self.first_names or base in self.first_names:
+            return True
         if self.is_word(lower) or self.is_word(base):
             return False
         return not (self.is_compound(lower) or self.is_compound(base))
+
+    def is_word_name(self, text: str) -> bool:
+        """A given name that is also an everyday word ("Storm", "Bos"), capitalised as a name."""
+        if len(text) < 2 or not text[0].isupper() or text.isupper():
+            return False
+        lower = text.lower()
+        return lower in self.word_names or (lower.endswith("s") and lower[:-1] in self.word_names)
 
     def mark(self, text: str) -> tuple[str, str]:
         """What a token alone may say about a person: ("word", cue), ("class", ""), ("name", ""), or
@@ -147,6 +165,8 @@ class PersonCues:
             mark = ("class", "")
         elif self.is_name(text):
             mark = ("name", "")
+        elif self.is_word_name(text):
+            mark = ("word name", "")
         else:
             mark = NO_MARK
         if len(self.marks) > 100_000:
@@ -224,7 +244,7 @@ class PersonCues:
             elif kind == "class":
                 if any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
                     return Person("class and initials")
-            elif kind == "name" and not (
+            elif (kind == "name" or (kind == "word name" and self.named_here(texts, offset))) and not (
                 _followed_by_organisation(texts, offset, self)
                 or greets_or_signs(texts, offset)
                 or names_the_contact(texts, offset)
@@ -232,6 +252,17 @@ class PersonCues:
             ):
                 return Person("name", name_at=base + offset)
         return pronoun
+
+    def named_here(self, texts: list[str], offset: int) -> bool:
+        """A word name is a name inside a sentence ("og Storm har"), before a surname ("Bo Jensen") or
+        after a word that ties it to a child ("din søn Storm"); a sentence's first word is the word."""
+        before = (
+            next((t for t in texts[offset - 1 :: -1] if not t.isspace() or "\n" in t), "") if offset else ""
+        )
+        if before and "\n" not in before and before not in SENTENCE_OPENERS:
+            return True
+        following = next((t for t in texts[offset + 1 :] if not t.isspace() or "\n" in t), "")
+        return following[:1].isupper() and following.isalpha() and not following.isupper()
 
     def tied_to_pupil(self, window: TokenWindow, person: Person) -> bool:
         """The person is no name, or a name with a class on its line ("Asger i 7.B", "Ida, 3. klasse")
@@ -259,9 +290,12 @@ def subject_names(cues: PersonCues, subject: str) -> list[str]:
     names = []
     for i, word in enumerate(words):
         before = words[i - 1].lower() if i else ""
-        if not cues.is_name(word) or before in PLACE_WORDS:
-            continue
         following = words[i + 1] if i + 1 < len(words) else ""
+        word_name = cues.is_word_name(word) and (
+            i > 0 or bool(CLASS_RE.match(following)) or cues.is_name(following)
+        )
+        if not (cues.is_name(word) or word_name) or before in PLACE_WORDS:
+            continue
         if following[:1].isupper() and not cues.is_name(following):
             continue  # "Østervang Skole", "Kragh Byg"
         names.append(word)

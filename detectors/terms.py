@@ -30,6 +30,9 @@ TEXT_CUES = {GENERAL: GENERIC_TEXT, LESSON: LESSON_TEXT}
 ADDRESSEE = "addressee:"
 """The text greets one named reader ("Kære Bo"): its "du" and "dig" are that person."""
 READER = frozenset(["du", "dig"])
+STAFF_CATEGORIES = frozenset(["hr_confidential"])
+"""Categories about staff: a name near their terms is a colleague even in a mail that mentions a
+lesson or an event, where names tied to no pupil are otherwise read as characters or presenters."""
 SUBJECT_CUE = "subject-cue:"
 """A category's positive cue is in the subject (the mail is about the survey)."""
 TABLE_CELLS = ("\t", ";", "|")
@@ -134,7 +137,12 @@ class ContextScorer:
             generic = None  # "Emil i 7.B har en depression; klassen læser romanen ...": a pupil
         generic = generic or message.generic_subject
         if not generic:
-            character = bool(message.lesson_text and person and not self.person.tied_to_pupil(window, person))
+            character = bool(
+                message.lesson_text
+                and person
+                and result.entity_type not in STAFF_CATEGORIES
+                and not self.person.tied_to_pupil(window, person)
+            )
             generic = message.general_reading(person, character)
         if generic:
             score *= conf.generic_factor

@@ -234,3 +234,15 @@ def test_new_phrasings_of_sensitive_facts(categories: Classify, body: str, categ
 )
 def test_everyday_phrasings_are_no_sensitive_fact(categories: Classify, body: str, category: str) -> None:
     assert category not in categories(body).categories, explained(categories(body))
+
+
+def test_names_near_staff_terms_are_colleagues_in_a_mail_that_mentions_a_lesson(categories: Classify) -> None:
+    body = (
+        "Hej Pia og Finn\n\nResultatet af lønforhandlingerne, som lønservice kan indberette:\n\n"
+        "- Grethe Vad: funktionstillæg for sin funktion som AKT-koordinator.\n"
+        "- Leif Sand: kvalifikationstillæg, fordi han har taget en diplomuddannelse.\n"
+        "- Hanne Krog: engangsvederlag for sin ekstra indsats med emneugen.\n"
+    )
+    assert "hr_confidential" in categories(body, subject="Orientering").categories
+    lesson = "Emneugen: vi læser romanen, hvor hovedpersonen Leif Sand er syg med kræft og får en bøde."
+    assert categories(lesson, subject="Orientering").categories == ()

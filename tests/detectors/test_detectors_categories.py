@@ -196,3 +196,29 @@ def test_vocational_wellbeing_survey_answers(
     categories: Classify, subject: str, body: str, expected: tuple[str, ...]
 ) -> None:
     assert categories(body, subject).categories == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        ("Hej\n\nOliver fra 10.X er formand for Danmarks Folkepartis Ungdom i kommunen.", "politics"),
+        ("Hej\n\nSelma i 9.A er aktiv i Socialistisk Folkepartis Ungdom og deler løbesedler ud.", "politics"),
+        ("Hej\n\nEmil har været medlem af DFU siden sidste år, fortæller hans far.", "politics"),
+        ("Hej\n\nVi har opdaget, at Freja i 8.C skærer i sig selv. Hun har sår på armene.", "health"),
+    ],
+)
+def test_youth_parties_and_self_harm(categories: Classify, body: str, category: str) -> None:
+    assert category in categories(body).categories
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej\n\nKlassen skal stemme på, hvor turen går hen. Emil og Ida tæller stemmerne op.",
+        "Hej alle\n\nTil skolevalget kommer Danmarks Folkepartis Ungdom, DSU og Radikal Ungdom på besøg.",
+    ],
+)
+def test_a_class_vote_and_youth_parties_at_a_school_election_stay_almindelig(
+    categories: Classify, body: str
+) -> None:
+    assert categories(body).categories == ()

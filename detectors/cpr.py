@@ -23,11 +23,13 @@ DEVELOPMENT_KEY = "mailvagt-development-key-not-secret"
 """Used when neither MAILVAGT_HASH_KEY nor detectors.hash_key is set; fine for tests, never production."""
 
 _SEPARATOR = r"(?:[-\u2013\u2011\u00a0 ./]|\s-\s)?"
-PATTERN = re.compile(
-    rf"(\d\d\d\d\d\d)(?<![\w+]\d{{6}})(?<!\d[.,]\d{{6}}){_SEPARATOR}(\d\d\d\d)(?![\w]|[.,]\d)"
-)
+PATTERN = re.compile(rf"(\d\d\d\d\d\d)(?<![\w+]\d{{6}})(?<!\d\.\d{{6}}){_SEPARATOR}(\d\d\d\d)(?![\w]|\.\d)")
 """DDMMYY[sep]SSSS, never inside a longer run of digits or letters. The pattern opens with the digits
-and looks behind them afterwards, so the regex engine skips ahead to digits (3x faster on prose)."""
+and looks behind them afterwards, so the regex engine skips ahead to digits (3x faster on prose).
+A comma and a digit beside it are a decimal number ("12,1109104588") unless the line is a row of
+comma-separated cells ("Jonas,9.a,050610-7751,02,00"): ``candidates`` decides."""
+CSV_ROW_COMMAS = 2
+"""A line with this many commas besides the ones at the number is read as comma-separated cells."""
 
 POSITIVE_CUES = CueSet.of(
     (
@@ -152,8 +154,23 @@ def candidates(text: str) -> Iterator[tuple[int, int, str]]:
     """Every CPR-shaped span with a real birth date: (start, end, 10 digits)."""
     for match in PATTERN.finditer(text):
         digits = match.group(1) + match.group(2)
-        if birth_date(digits) is not None:
+        if birth_date(digits) is not None and not _in_decimal(text, match.start(), match.end()):
             yield match.start(), match.end(), digits
+
+
+def _in_decimal(text: str, start: int, end: int) -> bool:
+    """The number touches a decimal comma ("4,1109104588", "1109104588,75") in a line of prose."""
+    before = text[start - 2 : start] if start >= 2 else ""
+    after = text[end : end + 2]
+    joined = (len(before) == 2 and before[0].isdigit() and before[1] == ",") + (
+        len(after) == 2 and after[0] == "," and after[1].isdigit()
+    )
+    if not joined:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return line.count(",") - joined < CSV_ROW_COMMAS
 
 
 TABLE_DELIMITERS = (";", "\t", "|", ",")
@@ -208,10 +225,26 @@ def words_nearest_first(snippet: str, count: int) -> list[str]:
     return [normalise(w) for w in reversed(WORD.findall(snippet))][:count]
 
 
+NUMBER_ENDINGS = ("nr", "nummer", "numre", "nummeret")
+"""'kampnr.', 'billetnummer', 'holdnr': a compound naming its number as something's number."""
+CPR_LABEL_STEMS = ("cpr", "person", "pers", "fødsel", "sygesikring", "social", "elev", "barn")
+"""Compounds of a CPR's own labels (cpr-nummer, personnr, fødselsnummer): never another kind."""
+
+
 def identifier_before(before: list[str]) -> str | None:
-    """The identifier noun that is the nearest word before the number, if it is one."""
+    """The identifier noun that is the nearest word before the number, if it is one: a noun such as
+    'reservation' or 'billet' (past 'nr.'), or any compound that names a number ('kampnr.') but a
+    CPR's own labels."""
+    if before and _numbers_something_else(before[0]):
+        return before[0]
     nearest = next((word for word in before if word not in NUMBER_WORDS), "")
     return IDENTIFIER_NOUNS.cue_of(nearest) or None
+
+
+def _numbers_something_else(word: str) -> bool:
+    word = word.rstrip(".:")
+    stem = next((word[: -len(e)] for e in NUMBER_ENDINGS if word.endswith(e) and len(word) > len(e) + 2), "")
+    return bool(stem) and not stem.startswith(CPR_LABEL_STEMS)
 
 
 def labelled_other(text: str, start: int, count: int) -> bool:

@@ -21,7 +21,7 @@ from detectors import cpr, windows
 from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.letter import greets_one_person
-from detectors.lexicon import Lexicon, load_lexicon
+from detectors.lexicon import GENERAL, Lexicon, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp, lemmatize, quick_doc, tokenize
 from detectors.person import (
     PersonCues,
@@ -35,6 +35,7 @@ from detectors.survey import SurveyAnswerRecognizer
 from detectors.terms import (
     ADDRESSEE,
     GENERIC_SUBJECT,
+    NAMES_IN_TABLE,
     PERSON_IN_MESSAGE,
     SUBJECT_CUE,
     TEXT_CUES,
@@ -43,6 +44,11 @@ from detectors.terms import (
     lower_same_length,
 )
 from gateway.types import Finding, TextPart
+
+BLANK_FIELD = re.compile(r"_{4,}|\.{6,}|…{3,}")
+"""A field of a form left to fill in."""
+BLANK_FORM_FIELDS = 3
+"""A text with this many blank fields is a form to fill in: its "elevens" is any pupil."""
 
 
 class PreloadedSpacyNlpEngine(SpacyNlpEngine):
@@ -229,6 +235,8 @@ class Detector:
         found: dict[str, str] = {}
         for lower in lowered:
             found = {**self.lexicon.text_cues(lower), **found}
+            if GENERAL not in found and len(BLANK_FIELD.findall(lower)) >= BLANK_FORM_FIELDS:
+                found[GENERAL] = "a form with blank fields"  # "Elevens navn: ____", "Allergier: ____"
         return found
 
     def part_cues(self, part: TextPart, parts: Sequence[TextPart]) -> list[str]:
@@ -265,7 +273,7 @@ class Detector:
             if subject_names(self.person, part.text):
                 context.append(f"{PERSON_IN_MESSAGE}name in subject")
         if any(names_in_table(self.person, p.text) for p in parts if p.where.startswith("attachment:")):
-            context.append(f"{PERSON_IN_MESSAGE}names in a table")
+            context.append(f"{PERSON_IN_MESSAGE}{NAMES_IN_TABLE}")
         if has_cpr:
             context.append(f"{PERSON_IN_MESSAGE}CPR")
         return context

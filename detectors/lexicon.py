@@ -26,7 +26,7 @@ INFLECTIONS = frozenset(
 
 BOUNDARIES = " \n\t\r\u00a0(-/\"'.,:;«»“”„*[>_|=+&"
 SHIPPED_TERMS_DIR = Path(__file__).resolve().parent.parent / "config" / "terms"
-LIST_FILES = ("person", "generic", "first_names")
+LIST_FILES = ("person", "generic", "first_names", "places")
 """Term files that describe context rather than a category."""
 
 
@@ -284,8 +284,8 @@ def terms_dir(configured: Path) -> Path:
 
 
 def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
-    """Read every term file of a folder (one per category, plus person.yaml, generic.yaml and
-    first_names.yaml)."""
+    """Read every term file of a folder (one per category, plus person.yaml, generic.yaml,
+    first_names.yaml and places.yaml, whose places are no names)."""
     tiers = [*tiers, ANCHOR]
     folder = terms_dir(folder)
     lists: dict[str, TermList] = {}
@@ -298,11 +298,12 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
     generic = _read_plain(folder / "generic.yaml")
     words = _words(person, "words", folder / "person.yaml")
     first_names = _read_plain(folder / "first_names.yaml")
+    places = _words(_read_plain(folder / "places.yaml"), "places", folder / "places.yaml")
     return Lexicon(
         lists=lists,
         person_words=frozenset(w for w in words if " " not in w),
         person_phrases=tuple(w for w in words if " " in w),
-        not_names=frozenset(_words(person, "not_names", folder / "person.yaml")),
+        not_names=frozenset(_words(person, "not_names", folder / "person.yaml")) | frozenset(places),
         first_names=frozenset(_words(first_names, "names", folder / "first_names.yaml")),
         word_names=frozenset(_words(first_names, "word_names", folder / "first_names.yaml")),
         generic_words=frozenset(_words(generic, "words", folder / "generic.yaml")),

@@ -31,9 +31,11 @@ ADDRESSEE = "addressee:"
 """The text greets one named reader ("Kære Bo"): its "du" and "dig" are that person."""
 READER = frozenset(["du", "dig"])
 STAFF_CATEGORIES = frozenset(["hr_confidential"])
-"""Categories about staff: a name near their terms is a colleague even in a mail that mentions a
-lesson or an event, where names tied to no pupil are otherwise read as characters or presenters."""
+"""Categories about staff: in a text with their terms a name is a colleague, even when the text
+mentions a lesson or a course, where names tied to no pupil are otherwise characters or presenters."""
 SUBJECT_CUE = "subject-cue:"
+NAMES_IN_TABLE = "names in a table"
+"""The PERSON_IN_MESSAGE cue of an attachment whose rows start with people's names."""
 """A category's positive cue is in the subject (the mail is about the survey)."""
 TABLE_CELLS = ("\t", ";", "|")
 
@@ -89,7 +91,10 @@ class ContextScorer:
             _cue(context, LESSON_TEXT),
             frozenset(c[len(SUBJECT_CUE) :] for c in context or [] if c.startswith(SUBJECT_CUE)),
             _cue(context, ADDRESSEE),
+            named_table=f"{PERSON_IN_MESSAGE}{NAMES_IN_TABLE}" in (context or []),
         )
+        if any(r.entity_type in STAFF_CATEGORIES for r in results):
+            message = replace(message, staff_text=True)
         for result in results:
             self.rescore(result, artifacts, cprs, message)
         return self.unmasked(results)
@@ -120,6 +125,9 @@ class ContextScorer:
                 score *= conf.negative_factor
                 reasons.append(f"no {result.entity_type} context x{conf.negative_factor:.2f}")
         person = self.person.nearest(window, conf.person_tokens) or _cpr_near(result, cprs, conf.window_chars)
+        table_row = message.named_table and in_table_row(window)
+        if table_row and (person is None or not person.definite):
+            person = Person("a row of a table of names")  # a survey's answers, marks, allergies per pupil
         if person and not person.definite and person.word in READER and message.addressee:
             person = replace(person, definite=True, cue=f"{person.cue} ({message.addressee})")
         if person:
@@ -135,12 +143,12 @@ class ContextScorer:
         generic = self.generic.find(words, text)
         if generic and person and person.name_at >= 0 and self.person.tied_to_pupil(window, person):
             generic = None  # "Emil i 7.B har en depression; klassen læser romanen ...": a pupil
-        generic = generic or message.generic_subject
-        if not generic:
+        generic = None if table_row else generic or message.generic_subject
+        if not generic and not table_row:
             character = bool(
                 message.lesson_text
                 and person
-                and result.entity_type not in STAFF_CATEGORIES
+                and not message.staff_text
                 and not self.person.tied_to_pupil(window, person)
             )
             generic = message.general_reading(person, character)
@@ -194,6 +202,11 @@ class MessageCues:
     lesson_text: str | None = None
     subject_cues: frozenset[str] = frozenset()
     addressee: str | None = None
+    staff_text: bool = False
+    """The text holds a staff matter (an MUS, a supplement): its names are colleagues, not
+    characters or presenters, though it mentions a course."""
+    named_table: bool = False
+    """An attachment of the mail is a table whose rows are people: a term in a table row is theirs."""
 
     def general_reading(self, person: Person | None, character: bool) -> str | None:
         """The text-wide cue under which the person near a term may be anyone: no person or a pronoun

@@ -37,6 +37,9 @@ def cprs(find: Find, text: str) -> list[str]:
         ('"150315-8114",', "150315-8114"),
         ("Elev;150315-8114;3.A", "150315-8114"),
         ("Freja Holm\t1503158114\t3.A", "1503158114"),
+        # comma-separated cells: the digits beside the commas are other cells (marks), not decimals
+        ("navn,klasse,cpr,dansk\nJonas Ravn,9.a,150315-8114,02,00", "150315-8114"),
+        ("navn,dansk,cpr,matematik\nIda Holm,4,1503158114,7", "1503158114"),
     ],
 )
 def test_formats_and_punctuation(find: Find, text: str, expected: str) -> None:
@@ -64,6 +67,8 @@ def test_formats_and_punctuation(find: Find, text: str, expected: str) -> None:
         "Dato 2025-03-14 kl. 10.30",
         "uge 14 2025, 14.03.2025, 14/3-2025",
         "3.1503158114",  # a decimal
+        "Beløbet er 1503158114,75 kr.",  # a decimal comma in prose
+        "Faktor 4,1503158114 i beregningen",
     ],
 )
 def test_not_a_cpr(find: Find, text: str) -> None:
@@ -127,10 +132,18 @@ def test_modulus11_raises_confidence(find: Find) -> None:
         "Sagsnr. 1503158114",
         "EAN 1503158114",
         "Tracking 1503158114",
+        # any compound that names its number as something's (kampnr., holdnummer), never a CPR label
+        "Holdet fra 8. årgang til kampen (kampnr. 1105251930 i turneringssystemet): Yusuf og Ask",
+        "Holdnummer 1503158114 for Ida og Emil",
     ],
 )
 def test_negative_context_lowers_below_threshold(find: Find, text: str) -> None:
     assert cprs(find, text) == []
+
+
+@pytest.mark.parametrize("label", ["Cpr-nummer", "Personnr.", "Fødselsnummer", "Elevnr.", "Barnets nr."])
+def test_a_cpr_label_ending_in_nr_is_no_other_number(find: Find, label: str) -> None:
+    assert cprs(find, f"{label} 1503158114 for Ida") == ["1503158114"]
 
 
 def test_negative_context_is_no_whole_text_veto(find: Find) -> None:
@@ -218,7 +231,7 @@ def test_explanations_never_carry_digits_of_another_number(find: Find) -> None:
 
 
 PLAIN_PATTERN = re.compile(
-    r"(?<![\w+])(?<!\d[.,])(\d{6})(?:[-\u2013\u2011\u00a0 ./]|\s-\s)?(\d{4})(?![\w]|[.,]\d)"
+    r"(?<![\w+])(?<!\d\.)(\d{6})(?:[-\u2013\u2011\u00a0 ./]|\s-\s)?(\d{4})(?![\w]|\.\d)"
 )
 """The CPR shape written plainly: the lookbehinds before the digits."""
 

@@ -22,14 +22,15 @@ def symbol(finding: Finding) -> str:
 
 
 def score_category(category: str, findings: Sequence[Finding], settings: DetectorSettings) -> CategoryScore:
-    """The best symbol counts fully, each further distinct symbol by ``further``; weighted and capped."""
+    """The best symbol counts fully, each further distinct symbol by ``further`` (when it scores at
+    least ``further_from``); weighted and capped."""
     rule = settings.rule(category)
     best: dict[str, float] = {}
     for finding in findings:
         key = symbol(finding)
         best[key] = max(best.get(key, 0.0), finding.score)
     ranked = sorted(best.values(), reverse=True)
-    raw = ranked[0] + rule.further * sum(ranked[1:]) if ranked else 0.0
+    raw = ranked[0] + rule.further * sum(r for r in ranked[1:] if r >= rule.further_from) if ranked else 0.0
     total = min(rule.cap, rule.weight * raw)
     if category == UNSCANNABLE and findings:
         total = max(total, rule.threshold)

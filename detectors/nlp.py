@@ -27,8 +27,12 @@ from spacy.tokens import Doc
 LANGUAGE = "da"
 
 
+SECOND_LANGUAGE = "en"
+"""Staff write English too (an international line, a partner school): its words are no names either."""
+
+
 class Vocabulary:
-    """Membership of lower-case Danish word forms and lemmas, stored as a sorted array of hashes."""
+    """Membership of lower-case Danish (and English) word forms and lemmas, as a sorted array of hashes."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.hashes = np.unique(np.fromiter((hash(w) for w in words), dtype=np.int64))
@@ -44,16 +48,16 @@ class Vocabulary:
         return len(self.hashes)
 
 
-def lookup_table_path() -> Path:
+def lookup_table_path(language: str = LANGUAGE) -> Path:
     import spacy_lookups_data  # type: ignore[import-untyped]
 
-    path = Path(str(spacy_lookups_data.da["lemma_lookup"]))
+    path = Path(str(getattr(spacy_lookups_data, language)["lemma_lookup"]))
     gz = path.with_name(path.name + ".gz")
     return gz if gz.exists() else path
 
 
-def read_lookup_table() -> dict[str, str]:
-    path = lookup_table_path()
+def read_lookup_table(language: str = LANGUAGE) -> dict[str, str]:
+    path = lookup_table_path(language)
     opener: Any = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
         table: dict[str, str] = json.load(fh)
@@ -117,7 +121,9 @@ def build_nlp(model: str | None, lemmas_of_interest: Iterable[str]) -> Pipeline:
     """The configured trained pipeline when installed, else blank Danish with the lookup lemmatizer
     (added and initialised explicitly, nothing downloaded); and the vocabulary of known words."""
     table = read_lookup_table()
-    vocabulary = Vocabulary([*table, *table.values()])
+    english = read_lookup_table(SECOND_LANGUAGE)
+    vocabulary = Vocabulary([*table, *table.values(), *english, *english.values()])
+    del english
     if model and spacy.util.is_package(model):
         del table
         return Pipeline(spacy.load(model, disable=["ner", "parser"]), vocabulary, None)

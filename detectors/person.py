@@ -347,6 +347,9 @@ def names_in_table(cues: PersonCues, text: str, needed: int = 2) -> bool:
     """A sheet or CSV whose rows start with people's names (a class list, a screening)."""
     found = 0
     for match in TABLE_ROW.finditer(text):
+        rest = match.group(0)[len(match.group(1)) : -1].lower().split()
+        if any(w in ORGANISATION_WORDS or w.endswith(ORGANISATION_ENDINGS) for w in rest):
+            continue  # "Bøgely Skole": a school's row, not a person's
         found += cues.is_name(match.group(1))
         if found >= needed:
             return True

@@ -77,6 +77,11 @@ class CategoryRule(BaseModel):
 
     weight: NonNegativeFloat = 1.0
     further: NonNegativeFloat = Field(default=0.25, description="share of each further distinct term")
+    further_from: NonNegativeFloat = Field(
+        default=0.35,
+        description="further terms scored below this (no person near, a general text) add nothing: "
+        "they say what a text is about, not whom",
+    )
     threshold: PositiveFloat = 1.0
     cap: PositiveFloat = 3.0
     level: LevelLabel | None = Field(default=None, description="override the category's level")

@@ -32,6 +32,20 @@ def test_repeats_of_one_term_count_once_and_further_terms_add_a_share() -> None:
     assert "wellbeing" in varied.categories
 
 
+def test_further_terms_about_no_one_add_nothing() -> None:
+    """A parents' evening on hash, theft and violence: many terms, none near a person."""
+    settings = DetectorSettings()
+    topics = [
+        term("criminal", 0.7, "politi"),
+        *(term("criminal", 0.3, t) for t in ("hash", "vold", "hærværk")),
+    ]
+    assert classify(topics, settings).scores[0].score == 0.7
+    about = [term("criminal", 0.7, "politi"), *(term("criminal", 0.7, t) for t in ("sigtet", "anholdt"))]
+    assert classify(about, settings).categories == ("criminal",)
+    lenient = DetectorSettings(categories={"criminal": CategoryRule(further_from=0.0)})
+    assert classify(topics, lenient).scores[0].score == round(0.7 + 0.25 * 0.9, 3)
+
+
 def test_level_is_the_highest_among_categories() -> None:
     findings = [
         term("grades", 1.0, "standpunktskarakter*"),

@@ -298,7 +298,11 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
     generic = _read_plain(folder / "generic.yaml")
     words = _words(person, "words", folder / "person.yaml")
     first_names = _read_plain(folder / "first_names.yaml")
-    places = _words(_read_plain(folder / "places.yaml"), "places", folder / "places.yaml")
+    place_file = _read_plain(folder / "places.yaml")
+    places = [
+        *_words(place_file, "places", folder / "places.yaml"),
+        *_words(place_file, "figures", folder / "places.yaml"),
+    ]
     return Lexicon(
         lists=lists,
         person_words=frozenset(w for w in words if " " not in w),

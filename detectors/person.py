@@ -33,8 +33,8 @@ ANTECEDENT_TOKENS = 96
 """How far back in a long paragraph a pronoun looks for its antecedent when none is within reach."""
 MAX_NAME_LETTERS = 14
 """Longer capitalised words are Danish compounds in a subject or heading, hardly ever names."""
-PRONOUNS = frozenset(["han", "hun", "ham", "hende", "hans", "hendes", "du", "dig", "jeg", "mig", "he", "she", "him",
-                      "his"])  # fmt: skip
+PRONOUNS = frozenset(["han", "hun", "ham", "hende", "hans", "hendes", "du", "dig", "jeg", "mig",
+                      "he", "she", "him", "his"])  # fmt: skip
 """Person words that general texts use too: they never outweigh a general text."""
 IN_CLAUSE_ONLY = frozenset(["jeg", "mig", "du", "dig"])
 WRITER = frozenset(["jeg", "mig"])

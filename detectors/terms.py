@@ -15,7 +15,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from detectors.context import CueSet, TokenWindow, token_texts
 from detectors.letter import in_signature
 from detectors.lexicon import ANCHOR, GENERAL, LESSON, Hit, Lexicon, Term
-from detectors.person import Person, PersonCues
+from detectors.person import CLAUSE_BREAKS, Person, PersonCues
 from detectors.settings import TermScoring
 
 CPR_ENTITY = "CPR"
@@ -140,7 +140,7 @@ class ContextScorer:
         else:
             score *= conf.without_person
             reasons.append(f"no person near x{conf.without_person:.2f}")
-        generic = self.generic.find(words, text)
+        generic = self.generic.find(words, text) or _generic_one(window)
         if generic and person and person.name_at >= 0 and self.person.tied_to_pupil(window, person):
             generic = None  # "Emil i 7.B har en depression; klassen læser romanen ...": a pupil
         generic = None if table_row else generic or message.generic_subject
@@ -220,6 +220,24 @@ class MessageCues:
         if person.role:
             return self.generic_text or self.lesson_text
         return self.lesson_text if character else None
+
+
+def _generic_one(window: TokenWindow) -> str | None:
+    """The term's clause has the generic 'man' as its subject, just before the term."""
+    texts = token_texts(window.artifacts)
+    seen = 0
+    for i in range(window.first - 1, max(-1, window.first - 12), -1):
+        text = texts[i]
+        if text.isspace() and "\n" not in text:
+            continue
+        if "\n" in text or text in CLAUSE_BREAKS or text == ",":
+            return None
+        if text.lower() == "man":
+            return "man"
+        seen += 1
+        if seen == 3:
+            return None
+    return None
 
 
 def in_table_row(window: TokenWindow) -> bool:

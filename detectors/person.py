@@ -143,6 +143,8 @@ class PersonCues:
             return True
         if self.is_word(lower) or self.is_word(base):
             return False
+        if "é" in lower and self.is_word(lower.replace("é", "e")):
+            return False  # "Notér", "Kontrollér": an imperative with its accent
         return not (self.is_compound(lower) or self.is_compound(base))
 
     def is_word_name(self, text: str) -> bool:

@@ -246,3 +246,27 @@ def test_names_near_staff_terms_are_colleagues_in_a_mail_that_mentions_a_lesson(
     assert "hr_confidential" in categories(body, subject="Orientering").categories
     lesson = "Emneugen: vi læser romanen, hvor hovedpersonen Leif Sand er syg med kræft og får en bøde."
     assert categories(lesson, subject="Orientering").categories == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "counts"),
+    [
+        ("jonse sagde lige at han stopper efter jul og vil på prod.skolen i stedet", True),
+        ("Koret stopper efter jul, siger Emil, og han håber, det starter igen i marts.", False),
+    ],
+)
+def test_stopping_after_christmas_is_dropout_near_a_school(
+    categories: Classify, body: str, counts: bool
+) -> None:
+    assert ("education_readiness" in categories(body, subject="hej").categories) is counts
+
+
+@pytest.mark.parametrize(
+    ("body", "counts"),
+    [
+        ("Thomas ville se naglegabene. Vi synger, uanset om man tror på Gud eller ingenting.", False),
+        ("Thomas fortalte mig i går, at han tror på Gud og beder hver aften.", True),
+    ],
+)
+def test_the_generic_one_is_nobody(categories: Classify, body: str, counts: bool) -> None:
+    assert ("religion" in categories(body, subject="Morgensang").categories) is counts

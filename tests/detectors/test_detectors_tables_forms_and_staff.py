@@ -116,3 +116,28 @@ def test_sharing_a_pupils_picture_without_clothes(detector: Detector, settings: 
     assert {"sexual_orientation", "criminal"} <= set(result.categories)
     passed_on = "Jeg har delt det videre til teamet, så Nanna får hjælp med lektierne."
     assert classify(detector.analyze([TextPart(passed_on, "body")]), settings).categories == ()
+
+
+def test_an_instruction_is_about_any_pupil(detector: Detector, settings: DetectorSettings) -> None:
+    instruction = (
+        "INSTRUKS FOR NATTEVAGTEN\n\n1. Runder: kl. 22 og 02. Notér alt i rapporten.\n"
+        "2. Selvskade og selvmordstanker: lad aldrig eleven være alene, ring til forstanderen.\n"
+        "3. Hash er ulovligt - forstanderen beslutter, om politiet kontaktes.\n"
+    )
+    result = classify_mail(detector, settings, "Ny instruks", "Hej nattevagter", "instruks.txt", instruction)
+    assert result.categories == ()
+    assert not detector.person.is_name("Notér") and not detector.person.is_name("Kontrollér")
+
+
+def test_figures_for_the_whole_school_are_about_no_one(
+    detector: Detector, settings: DetectorSettings
+) -> None:
+    minutes = (
+        "Referat af bestyrelsesmøde\nTil stede: Niels Harbo (formand) og fem medlemmer.\n"
+        "1. Økonomi\nRestancer på skolepenge er i alt 212.000 kr. fordelt på 9 familier. "
+        "Ingen sager er sendt til inkasso.\n"
+    )
+    result = classify_mail(detector, settings, "Referat", "Kære bestyrelse", "referat.pdf", minutes)
+    assert result.categories == ()
+    named = "Familien Harbo har restancer på skolepenge og er sendt til inkasso."
+    assert "finances" in classify(detector.analyze([TextPart(named, "body")]), settings).categories

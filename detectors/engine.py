@@ -34,6 +34,7 @@ from detectors.settings import DetectorSettings
 from detectors.survey import SurveyAnswerRecognizer
 from detectors.terms import (
     ADDRESSEE,
+    CPR_IN_MESSAGE,
     GENERIC_SUBJECT,
     NAMES_IN_TABLE,
     PERSON_IN_MESSAGE,
@@ -275,7 +276,7 @@ class Detector:
         if any(names_in_table(self.person, p.text) for p in parts if p.where.startswith("attachment:")):
             context.append(f"{PERSON_IN_MESSAGE}{NAMES_IN_TABLE}")
         if has_cpr:
-            context.append(f"{PERSON_IN_MESSAGE}CPR")
+            context.append(f"{PERSON_IN_MESSAGE}{CPR_IN_MESSAGE}")
         return context
 
 

@@ -35,6 +35,7 @@ STAFF_CATEGORIES = frozenset(["hr_confidential"])
 mentions a lesson or a course, where names tied to no pupil are otherwise characters or presenters."""
 SUBJECT_CUE = "subject-cue:"
 NAMES_IN_TABLE = "names in a table"
+CPR_IN_MESSAGE = "CPR"
 """The PERSON_IN_MESSAGE cue of an attachment whose rows start with people's names."""
 """A category's positive cue is in the subject (the mail is about the survey)."""
 TABLE_CELLS = ("\t", ";", "|")
@@ -92,6 +93,7 @@ class ContextScorer:
             frozenset(c[len(SUBJECT_CUE) :] for c in context or [] if c.startswith(SUBJECT_CUE)),
             _cue(context, ADDRESSEE),
             named_table=f"{PERSON_IN_MESSAGE}{NAMES_IN_TABLE}" in (context or []),
+            cpr=f"{PERSON_IN_MESSAGE}{CPR_IN_MESSAGE}" in (context or []),
         )
         if any(r.entity_type in STAFF_CATEGORIES for r in results):
             message = replace(message, staff_text=True)
@@ -143,8 +145,9 @@ class ContextScorer:
         generic = self.generic.find(words, text) or _generic_one(window)
         if generic and person and person.name_at >= 0 and self.person.tied_to_pupil(window, person):
             generic = None  # "Emil i 7.B har en depression; klassen læser romanen ...": a pupil
-        generic = None if table_row else generic or message.generic_subject
-        if not generic and not table_row:
+        plain = table_row or message.cpr  # a table of named rows, a mail with a CPR: about a person
+        generic = None if plain else generic or message.generic_subject
+        if not generic and not plain:
             character = bool(
                 message.lesson_text
                 and person
@@ -205,6 +208,9 @@ class MessageCues:
     staff_text: bool = False
     """The text holds a staff matter (an MUS, a supplement): its names are colleagues, not
     characters or presenters, though it mentions a course."""
+    cpr: bool = False
+    """The mail holds a CPR: it is about a person, whatever general words it uses ("efter kommunens
+    retningslinjer kan vi ikke ansætte ham")."""
     named_table: bool = False
     """An attachment of the mail is a table whose rows are people: a term in a table row is theirs."""
 

@@ -222,3 +222,37 @@ def test_a_class_vote_and_youth_parties_at_a_school_election_stay_almindelig(
     categories: Classify, body: str
 ) -> None:
     assert categories(body).categories == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "categories_expected"),
+    [
+        (
+            "Hej\n\nMalik fra 2.b kom med røde striber på armene. Han siger, at far har slået ham.",
+            {"criminal"},
+        ),
+        (
+            "Hej\n\nSol fra 1.a siger, at hun og mors nye kæreste leger hemmelige lege, når mor arbejder.",
+            {"criminal", "sexual_orientation"},
+        ),
+    ],
+)
+def test_suspected_offences_against_a_child(
+    categories: Classify, body: str, categories_expected: set[str]
+) -> None:
+    assert categories_expected <= set(categories(body).categories)
+
+
+def test_a_fight_between_pupils_is_no_offence_by_itself(categories: Classify) -> None:
+    body = (
+        "Hej\n\nEmil slog ham i frikvarteret, og de blev begge sendt ind til Lise. Nu er de gode venner igen."
+    )
+    assert "criminal" not in categories(body).categories
+
+
+def test_a_mail_with_a_cpr_is_about_a_person_whatever_general_words_it_uses(categories: Classify) -> None:
+    body = (
+        "Hej Peter\n\nStraffeattesten for Jonas Krag (CPR 030595-2871) viser en betinget dom for vold. "
+        "Efter kommunens retningslinjer kan vi ikke ansætte ham."
+    )
+    assert {"cpr", "criminal"} <= set(categories(body, subject="Vikarkorpset").categories)

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from detectors import cpr, windows
 from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
-from detectors.letter import greets_one_person
+from detectors.letter import greets_a_group, greets_one_person
 from detectors.lexicon import GENERAL, Lexicon, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp, lemmatize, quick_doc, tokenize
 from detectors.person import (
@@ -225,6 +225,8 @@ class Detector:
             # a document titled with a person's name is about that person, whatever courses it names
             titled = any(cue.startswith(PERSON_IN_MESSAGE) for cue in own)
             cues = {**({} if titled else self.text_cues([lower])), **subject}
+            if GENERAL not in cues and not titled and greets_a_group(part.text):
+                cues[GENERAL] = "a greeting to a group"  # "Kære elever", "Hej nattevagter", "Hej K2"
             part_context = context + [f"{TEXT_CUES[kind]}{cue}" for kind, cue in cues.items()] + own
             findings.extend(self.analyze_part(part, part_context, part_spans))
         return findings

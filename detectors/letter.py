@@ -6,6 +6,8 @@ A name in these places is who writes, reads or answers the mail ("Hej Maja", "Ve
 
 from __future__ import annotations
 
+import re
+
 from detectors.context import WINDOW_BREAK, TokenWindow, normalise, token_texts
 
 GREETINGS = frozenset(["fra", "cc", "mvh", "kh", "vh", "hilsen", "hilsner", "venlig", "sendt"])
@@ -25,6 +27,31 @@ GROUP_WORDS = frozenset(
      "familie", "familien", "kunde", "kunder", "medlemmer", "sfo", "kontor", "kontoret"]
 )  # fmt: skip
 """'Kære Forældre', 'Hej Team': a greeting to many."""
+GROUP_ENDINGS = ("erne", "ere", "er")
+"""'Hej nattevagter', 'Kære kontaktlærere': a lower-case plural after a greeting is a group."""
+TEAM_CODE = re.compile(r"^[A-ZÆØÅ]{1,3}\d{1,2}[a-zA-Z]?$|^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
+"""'Hej K2', 'Kære 7.b': a team's or a class's code."""
+
+
+def greets_a_group(text: str) -> bool:
+    """The text opens with a greeting to a group ('Kære elever', 'Hej nattevagter', 'Hej team', 'Hej
+    K2'): a group word, lower-case plurals, or a team's code, and no name."""
+    words = _greeting_words(text)
+    if not words:
+        return False
+    return all(
+        w.lower() in GROUP_WORDS or (w.islower() and w.endswith(GROUP_ENDINGS)) or TEAM_CODE.match(w)
+        for w in words
+    )
+
+
+def _greeting_words(text: str) -> list[str]:
+    """The words after the opener of a short greeting line ('Kære Bo' -> ['Bo']), else []."""
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    words = [w.strip(".,:;!?") for w in line.split()]
+    if len(words) < 2 or len(words) > 4 or words[0].lower() not in GREETING_OPENERS:
+        return []
+    return [w for w in words[1:] if w and w.lower() not in ("og", "&")]
 
 
 def greets_one_person(text: str) -> bool:
@@ -117,19 +144,30 @@ def greets_or_signs(texts: list[str], offset: int) -> bool:
 
 
 CONTACT_VERBS = frozenset(["ring", "ringe", "sms", "sms'e", "skriv", "skrive", "mail", "maile", "send",
-                           "sende", "henvend", "henvende", "kontakt", "kontakte"])  # fmt: skip
-"""'Ring til Birgit', 'skriv til Bo': the name after 'til' is whom the reader answers."""
+                           "sende", "henvend", "henvende", "kontakt", "kontakte", "sig", "sige",
+                           "besked"])  # fmt: skip
+"""'Ring til Birgit', 'sig det til Kirsten', 'giv besked til Bo': the name after 'til' is whom the
+reader answers ('tal med Ida om hendes astma' speaks of Ida)."""
+CONTACT_REACH = 3
+"""How many words back from 'til' the contact verb may stand ('sig det lige til Kirsten')."""
 DIRECT_CONTACT_VERBS = frozenset(["ring", "sms", "mail", "maile", "kontakt", "kontakte"])
 """'Kontakt Birgit', 'ring Bo op': the name is the contact without 'til' ('send Ida hjem' is no contact)."""
 KIN_WORDS = frozenset(["mor", "far", "forældre", "familie", "bror", "søster", "lærer", "kontaktlærer"])
 
 
 def names_the_contact(texts: list[str], offset: int) -> bool:
-    """The name at ``offset`` is the mail's contact ('Ring eller sms til Birgit', 'kontakt Bo'), not
-    its subject; 'ring til Emils mor' still speaks of Emil."""
-    previous = texts[offset - 1].lower() if offset else ""
+    """The name (or "mig") at ``offset`` is the mail's contact ('Ring eller sms til Birgit', 'kontakt
+    Bo', 'sig det til Kirsten eller mig'), not its subject; 'ring til Emils mor' still speaks of Emil."""
+    at = offset - 1
+    if at > 0 and texts[at].lower() in ("eller", "og"):  # "sig det til Kirsten eller mig"
+        at = next((i for i in range(at - 1, max(-1, at - 4), -1) if texts[i].lower() == "til"), -1)
+        if at < 0:
+            return False
+    previous = texts[at].lower() if at >= 0 else ""
     if previous == "til":
-        if offset < 2 or texts[offset - 2].lower() not in CONTACT_VERBS:
+        before = texts[max(0, at - 2 * CONTACT_REACH - 1) : at]
+        words = [t.lower() for t in before if not t.isspace()]
+        if not any(w in CONTACT_VERBS for w in words[-CONTACT_REACH:]):
             return False
     elif previous not in DIRECT_CONTACT_VERBS:
         return False  # most names: asked per token of every window, so the cheap test comes first

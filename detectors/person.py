@@ -46,6 +46,8 @@ HOW_TO = frozenset(["sådan", "hvordan"])
 """'Sådan melder du dig syg': the you of an instruction."""
 CONDITIONAL_SUBJECTS = frozenset(["du", "man", "i", "dit", "din", "jeres"])
 """'Er du syg, ...', 'Har dit barn feber, ...': a verb and its subject open a condition."""
+COORDINATORS = frozenset(["og", "eller", "men"])
+"""A clause that continues the one before it, and its reading ('Har du ... eller spiser du')."""
 CLAUSE_BREAKS = frozenset([".", "!", "?", ";", ":", "–", "—", "(", ")"])
 CLAUSE_STARTS = frozenset([*CLAUSE_BREAKS, ",", "-", "•", "*", '"', "«", "»", "“", "”"])
 SENTENCE_OPENERS = frozenset(
@@ -236,7 +238,9 @@ class PersonCues:
         for offset in order:
             kind, cue = self.mark(texts[offset])
             if kind == "word":
-                if cue in IN_CLAUSE_ONLY and not _counts_in_clause(texts, offset, first, last, cue):
+                if cue in IN_CLAUSE_ONLY and (
+                    not _counts_in_clause(texts, offset, first, last, cue) or names_the_contact(texts, offset)
+                ):
                     continue
                 if cue in WRITER:
                     return Person(f"person word '{cue}'")
@@ -404,8 +408,8 @@ def _generic_you(texts: list[str], offset: int) -> bool:
         return True  # "Sådan melder du dig syg": the you of an instruction
     if start != "," and (start in CLAUSE_STARTS or "\n" in start or (offset < 2 and len(before) < 2)):
         return True  # "Er du syg ...", "Skal du ...": a verb opens the sentence
-    if start == "," or previous in MODALS:
-        return _opens_with_condition(texts, offset)
+    if start == "," or previous in MODALS or normalise(start) in COORDINATORS:
+        return _opens_with_condition(texts, offset)  # "Har du en allergi eller spiser du ikke svinekød"
     return False
 
 

@@ -170,3 +170,36 @@ def test_names_with_hyphens_offences_as_verbs_and_speech_disorders(
     categories: Classify, body: str, subject: str, category: str, counts: bool
 ) -> None:
     assert (category in categories(body, subject=subject).categories) is counts
+
+
+@pytest.mark.parametrize(
+    ("body", "counts"),
+    [
+        # a greeting to a group: its "du" is any reader
+        (
+            "Kære elever\n\nHar du gæld til det offentlige, kan Gældsstyrelsen modregne i din skoleydelse.",
+            False,
+        ),
+        ("Hej nattevagter\n\nHvis du ser selvskade, så lad aldrig eleven være alene.", False),
+        ("Hej K2\n\nHar du en allergi eller spiser du ikke svinekød, så giv besked.", False),
+        # a greeting to one reader: "du" is that reader
+        ("Hej Hiba\n\nDu har gæld til det offentlige, så Gældsstyrelsen modregner i din skoleydelse.", True),
+    ],
+)
+def test_a_greeting_to_a_group_makes_you_anyone(categories: Classify, body: str, counts: bool) -> None:
+    result = categories(body, subject="Information")
+    assert bool({"finances", "health", "wellbeing"} & set(result.categories)) is counts
+
+
+@pytest.mark.parametrize(
+    ("body", "counts"),
+    [
+        ("Har du en sygdom eller allergi, vi skal vide, så sig det til Kirsten eller mig personligt.", False),
+        ("Har du en allergi eller spiser du ikke svinekød, kan du vælge dagens vegetarret.", False),
+        ("Jeg har selv en allergi over for nødder, så jeg spiser ikke med i dag.", True),
+    ],
+)
+def test_the_contact_and_a_coordinated_condition_are_no_person(
+    categories: Classify, body: str, counts: bool
+) -> None:
+    assert ("health" in categories(body, subject="Tur").categories) is counts

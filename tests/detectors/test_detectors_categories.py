@@ -256,3 +256,20 @@ def test_a_mail_with_a_cpr_is_about_a_person_whatever_general_words_it_uses(cate
         "Efter kommunens retningslinjer kan vi ikke ansætte ham."
     )
     assert {"cpr", "criminal"} <= set(categories(body, subject="Vikarkorpset").categories)
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        ("Hej\n\nMathias er startet i behandling på Rusmiddelcentret og har abstinenser.", "health"),
+        ("hej mehmet, jonse fik 02 i mat igen.. kan han gå op til omprøve i jan?", "grades"),
+        ("Hej\n\nDommeren i byretten gav Ahmed en betinget dom for vold.", "criminal"),
+    ],
+)
+def test_treatment_marks_in_short_notes_and_court(categories: Classify, body: str, category: str) -> None:
+    assert category in categories(body, subject="orientering").categories
+
+
+def test_the_judges_of_a_competition_are_no_court(categories: Classify) -> None:
+    body = "Kære alle\n\nLærke vandt sølv ved DM i Skills. Dommerne fremhævede hendes sauce."
+    assert categories(body, subject="Tillykke til Lærke").categories == ()

@@ -225,6 +225,9 @@ def words_nearest_first(snippet: str, count: int) -> list[str]:
     return [normalise(w) for w in reversed(WORD.findall(snippet))][:count]
 
 
+EXAMPLE_WORDS = frozenset(["fx", "f.eks", "feks", "eks", "eksempel", "eksempelvis", "e.g", "eg", "example",
+                           "format", "formatet", "sådan"])  # fmt: skip
+"""The word right before a number that makes it an example of a format ("fx 010203-1234")."""
 NUMBER_ENDINGS = ("nr", "nummer", "numre", "nummeret")
 """'kampnr.', 'billetnummer', 'holdnr': a compound naming its number as something's number."""
 CPR_LABEL_STEMS = ("cpr", "person", "pers", "fødsel", "sygesikring", "social", "elev", "barn")
@@ -249,8 +252,10 @@ def _numbers_something_else(word: str) -> bool:
 
 def labelled_other(text: str, start: int, count: int) -> bool:
     """The number starting at ``start`` is labelled as another kind of number ("Bookingnr.
-    2006254823") by the words that say what it is, and nothing there says CPR."""
+    2006254823") by the words that say what it is, and nothing there says CPR; or it is an example."""
     labels = cue_words(text, start, count)
+    if labels and labels[0] in EXAMPLE_WORDS:
+        return True
     negative = NEGATIVE_CUES.find(labels) or identifier_before(labels)
     return bool(negative) and not POSITIVE_CUES.find(labels)
 
@@ -300,6 +305,9 @@ class CprRecognizer(PatternRecognizer):
             positive = POSITIVE_CUES.find([*before, *after])
             labels = cue_words(text, result.start, conf.context_before)
             negative = NEGATIVE_CUES.find(labels) or identifier_before(labels)
+            if labels and labels[0] in EXAMPLE_WORDS:  # "CPR-nr. (fx 010203-1234)": a format's example
+                score -= conf.negative_penalty
+                reasons.append(f"an example ('{labels[0]}') -{conf.negative_penalty:.2f}")
             person = None
             if not positive and not negative and self.person_near is not None:
                 person = self.person_near(window, conf.context_before)  # a name never outweighs "ordre"

@@ -145,7 +145,7 @@ def greets_or_signs(texts: list[str], offset: int) -> bool:
 
 CONTACT_VERBS = frozenset(["ring", "ringe", "sms", "sms'e", "skriv", "skrive", "mail", "maile", "send",
                            "sende", "henvend", "henvende", "kontakt", "kontakte", "sig", "sige",
-                           "besked"])  # fmt: skip
+                           "besked", "aflever", "aflevere", "afleveres"])  # fmt: skip
 """'Ring til Birgit', 'sig det til Kirsten', 'giv besked til Bo': the name after 'til' is whom the
 reader answers ('tal med Ida om hendes astma' speaks of Ida)."""
 CONTACT_REACH = 3

@@ -54,6 +54,11 @@ SENTENCE_OPENERS = frozenset(
     [".", "!", "?", ":", ";", "•", "*", "-", "–", '"', "«", "»", "“", "(", WINDOW_BREAK]
 )
 """Tokens after which a capitalised word starts a sentence (where a word name is read as the word)."""
+NAME_VERBS = frozenset(["har", "havde", "fik", "får", "blev", "bliver", "siger", "sagde", "fortæller",
+                        "fortalte", "mangler", "faldt", "græder", "græd", "slog", "sidder", "sad", "vil",
+                        "kom", "kommer", "gik", "går", "skal", "kan", "må", "er", "var"])  # fmt: skip
+"""'Birk havde krampeanfald', 'Storm fik 02': a word name before a finite verb opening a sentence is
+the name (the weather, a tree or the sun rarely has a seizure)."""
 CLASS_WORDS = frozenset(["klasse", "kl", "årgang"])
 """'3. klasse', '7. kl.': a class written out."""
 TIE_WORDS = frozenset(["søn", "datter", "barn", "elev", "lærling", "bror", "søster", "dreng", "pige"])
@@ -269,7 +274,9 @@ class PersonCues:
         if before and "\n" not in before and before not in SENTENCE_OPENERS:
             return True
         following = next((t for t in texts[offset + 1 :] if not t.isspace() or "\n" in t), "")
-        return following[:1].isupper() and following.isalpha() and not following.isupper()
+        return (following[:1].isupper() and following.isalpha() and not following.isupper()) or (
+            following in NAME_VERBS
+        )
 
     def tied_to_pupil(self, window: TokenWindow, person: Person) -> bool:
         """The person is no name, or a name with a class on its line ("Asger i 7.B", "Ida, 3. klasse")
@@ -299,7 +306,7 @@ def subject_names(cues: PersonCues, subject: str) -> list[str]:
         before = words[i - 1].lower() if i else ""
         following = words[i + 1] if i + 1 < len(words) else ""
         word_name = cues.is_word_name(word) and (
-            i > 0 or bool(CLASS_RE.match(following)) or cues.is_name(following)
+            i > 0 or bool(CLASS_RE.match(following)) or cues.is_name(following) or following in NAME_VERBS
         )
         if not (cues.is_name(word) or word_name) or before in PLACE_WORDS:
             continue

@@ -203,3 +203,11 @@ def test_the_contact_and_a_coordinated_condition_are_no_person(
     categories: Classify, body: str, counts: bool
 ) -> None:
     assert ("health" in categories(body, subject="Tur").categories) is counts
+
+
+def test_whom_medicine_is_handed_to_is_no_subject(categories: Classify) -> None:
+    body = (
+        "Kære forældre\n\nFår jeres barn medicin, skal den afleveres til Kirsten senest fredag i original "
+        "emballage. Allergier skal stå på tilmeldingen."
+    )
+    assert categories(body, subject="Pakkeliste").categories == ()

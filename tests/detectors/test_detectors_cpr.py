@@ -135,6 +135,9 @@ def test_modulus11_raises_confidence(find: Find) -> None:
         # any compound that names its number as something's (kampnr., holdnummer), never a CPR label
         "Holdet fra 8. årgang til kampen (kampnr. 1105251930 i turneringssystemet): Yusuf og Ask",
         "Holdnummer 1503158114 for Ida og Emil",
+        # an example of the format, even right after a CPR label
+        "Skriv aldrig CPR-nr. (fx 010203-1234) i en almindelig mail.",
+        "Personnummeret skrives f.eks. 150315-8114 uden mellemrum.",
     ],
 )
 def test_negative_context_lowers_below_threshold(find: Find, text: str) -> None:

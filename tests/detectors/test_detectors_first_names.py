@@ -12,6 +12,7 @@ import pytest
 
 from detectors.engine import Detector
 from detectors.lexicon import SHIPPED_TERMS_DIR, load_lexicon
+from detectors.person import subject_names
 from gateway.types import Classification
 
 Classify = Callable[..., Classification]
@@ -29,6 +30,7 @@ Classify = Callable[..., Classification]
         ("Vi har talt med din søn Ask om, at han bliver mobbet i frikvartererne.", "wellbeing"),
         ("Mads' forældre er gået fra hinanden, og han bor nu skiftevis hos dem.", "social"),
         ("Malthe fik 02 i matematik til terminsprøven.", "grades"),
+        ("Birk havde et krampeanfald i taxaen i morges.", "health"),  # a word name before a verb
     ],
 )
 def test_a_given_name_identifies_the_person(categories: Classify, body: str, category: str) -> None:
@@ -46,6 +48,11 @@ def test_a_given_name_identifies_the_person(categories: Classify, body: str, cat
 )
 def test_a_word_name_opening_a_sentence_is_the_word(categories: Classify, body: str) -> None:
     assert categories(body, subject="Nyt fra skolen").categories == ()
+
+
+def test_a_word_name_before_a_verb_opens_a_subject(detector: Detector) -> None:
+    assert subject_names(detector.person, "Birk havde krampeanfald i taxaen") == ["Birk"]
+    assert subject_names(detector.person, "Storm og regn i weekenden") == []
 
 
 def test_word_names_need_a_place_in_a_sentence(detector: Detector) -> None:

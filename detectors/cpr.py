@@ -99,6 +99,8 @@ NEGATIVE_CUES = CueSet.of(
         "reference*",
         "ref",
         "journalnr*",
+        "j.nr",
+        "jnr",
         "id",
         "isbn",
         "timestamp",
@@ -305,6 +307,8 @@ class CprRecognizer(PatternRecognizer):
             positive = POSITIVE_CUES.find([*before, *after])
             labels = cue_words(text, result.start, conf.context_before)
             negative = NEGATIVE_CUES.find(labels) or identifier_before(labels)
+            if labels and (NEGATIVE_CUES.cue_of(labels[0]) or _numbers_something_else(labels[0])):
+                positive = None  # "cpr.nr. 020390-3383, sagsnr. 1310250987": its own label says what it is
             if labels and labels[0] in EXAMPLE_WORDS:  # "CPR-nr. (fx 010203-1234)": a format's example
                 score -= conf.negative_penalty
                 reasons.append(f"an example ('{labels[0]}') -{conf.negative_penalty:.2f}")

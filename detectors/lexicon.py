@@ -26,7 +26,7 @@ INFLECTIONS = frozenset(
 
 BOUNDARIES = " \n\t\r\u00a0(-/\"'.,:;«»“”„*[>_|=+&"
 SHIPPED_TERMS_DIR = Path(__file__).resolve().parent.parent / "config" / "terms"
-LIST_FILES = ("person", "generic", "first_names", "places")
+LIST_FILES = ("person", "generic", "first_names", "places", "english_words")
 """Term files that describe context rather than a category."""
 
 
@@ -285,7 +285,7 @@ def terms_dir(configured: Path) -> Path:
 
 def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
     """Read every term file of a folder (one per category, plus person.yaml, generic.yaml,
-    first_names.yaml and places.yaml, whose places are no names)."""
+    first_names.yaml, and places.yaml and english_words.yaml, whose words are no names)."""
     tiers = [*tiers, ANCHOR]
     folder = terms_dir(folder)
     lists: dict[str, TermList] = {}
@@ -298,6 +298,7 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
     generic = _read_plain(folder / "generic.yaml")
     words = _words(person, "words", folder / "person.yaml")
     first_names = _read_plain(folder / "first_names.yaml")
+    english = _words(_read_plain(folder / "english_words.yaml"), "words", folder / "english_words.yaml")
     place_file = _read_plain(folder / "places.yaml")
     places = [
         *_words(place_file, "places", folder / "places.yaml"),
@@ -307,7 +308,7 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
         lists=lists,
         person_words=frozenset(w for w in words if " " not in w),
         person_phrases=tuple(w for w in words if " " in w),
-        not_names=frozenset(_words(person, "not_names", folder / "person.yaml")) | frozenset(places),
+        not_names=frozenset([*_words(person, "not_names", folder / "person.yaml"), *places, *english]),
         first_names=frozenset(_words(first_names, "names", folder / "first_names.yaml")),
         word_names=frozenset(_words(first_names, "word_names", folder / "first_names.yaml")),
         generic_words=frozenset(_words(generic, "words", folder / "generic.yaml")),

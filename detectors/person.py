@@ -22,7 +22,9 @@ PLACE_WORDS = frozenset(["i", "på", "fra", "til", "ved", "hos", "om", "af"])
 ORGANISATION_WORDS = frozenset(
     ["skole", "skolen", "kommune", "kommunes", "gymnasium", "byg", "auto", "autoteknik", "aps", "a/s", "as",
      "kirke", "hospital", "sygehus", "klinik", "bibliotek", "sfo", "center", "centret", "forlag", "kantine",
-     "busselskab", "region", "efterskole", "friskole", "privatskole", "hallen", "stadion", "park", "vej"]
+     "busselskab", "region", "efterskole", "friskole", "privatskole", "hallen", "stadion", "park", "vej",
+     "børnehus", "børnehuset", "børnehave", "børnehaven", "vuggestue", "vuggestuen", "klub", "klubben",
+     "fritidsklub", "fritidsklubben", "ungdomsskole", "ungdomsskolen"]
 )  # fmt: skip
 ORGANISATION_ENDINGS = ("skole", "skolen", "kommune", "centret", "center", "gymnasium", "vej", "gade")
 NO_MARK = ("", "")
@@ -308,7 +310,7 @@ def subject_names(cues: PersonCues, subject: str) -> list[str]:
         word_name = cues.is_word_name(word) and (
             i > 0 or bool(CLASS_RE.match(following)) or cues.is_name(following) or following in NAME_VERBS
         )
-        if not (cues.is_name(word) or word_name) or before in PLACE_WORDS:
+        if not (cues.is_name(word) or word_name) or before in PLACE_WORDS or before in ORGANISATION_WORDS:
             continue
         if following[:1].isupper() and not cues.is_name(following):
             continue  # "Østervang Skole", "Kragh Byg"

@@ -1,4 +1,5 @@
-"""``mailvagt check-config FILE``: validate a configuration file without starting anything."""
+"""``mailvagt check-config FILE``: validate a configuration file and the term lists it names, without
+starting anything."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import sys
 from typing import Any
 
+from detectors.lexicon import LexiconError, load_lexicon
 from gateway.config import ConfigError, load_settings
 
 
@@ -17,8 +19,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        load_settings(args.file)
-    except ConfigError as exc:
+        settings = load_settings(args.file)
+        detectors = settings.detectors
+        load_lexicon(detectors.terms_dir, detectors.terms.tiers)  # an admin's edited term lists
+    except (ConfigError, LexiconError) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"{args.file}: OK")

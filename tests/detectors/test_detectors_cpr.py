@@ -138,6 +138,7 @@ def test_modulus11_raises_confidence(find: Find) -> None:
         # an example of the format, even right after a CPR label
         "Skriv aldrig CPR-nr. (fx 010203-1234) i en almindelig mail.",
         "Personnummeret skrives f.eks. 150315-8114 uden mellemrum.",
+        "Modtaget 24.09.2025, j.nr. 2409254417",
     ],
 )
 def test_negative_context_lowers_below_threshold(find: Find, text: str) -> None:
@@ -147,6 +148,11 @@ def test_negative_context_lowers_below_threshold(find: Find, text: str) -> None:
 @pytest.mark.parametrize("label", ["Cpr-nummer", "Personnr.", "Fødselsnummer", "Elevnr.", "Barnets nr."])
 def test_a_cpr_label_ending_in_nr_is_no_other_number(find: Find, label: str) -> None:
     assert cprs(find, f"{label} 1503158114 for Ida") == ["1503158114"]
+
+
+def test_a_numbers_own_label_outweighs_a_cpr_label_before_it(find: Find) -> None:
+    text = "Lønindeholdelse for Rune Falk, cpr.nr. 020390-3383, sagsnr. 1310250987. Der indeholdes 14 %."
+    assert cprs(find, text) == ["020390-3383"]
 
 
 def test_negative_context_is_no_whole_text_veto(find: Find) -> None:

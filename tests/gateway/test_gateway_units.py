@@ -122,3 +122,16 @@ def test_config_errors_name_the_file_the_key_and_what_is_expected(
     assert "limits.max_recipients: Input should be greater than 0" in error
     assert "limits.max_sesions: unknown key" in error
     assert "next_hop.tls: Input should be 'none', 'starttls' or 'implicit'" in error
+
+
+def test_check_config_reads_the_term_lists_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    terms = tmp_path / "terms"
+    terms.mkdir()
+    (terms / "health.yaml").write_text("strong: [astma*]\n", encoding="utf-8")
+    (terms / "english_words.yaml").write_text("words: [if, yes, when]\n", encoding="utf-8")  # yes: a bool
+    config = tmp_path / "mailvagt.yaml"
+    config.write_text("detectors: {terms_dir: terms}\n", encoding="utf-8")
+    assert check_config(type("Args", (), {"file": str(config)})()) == 1
+    assert "english_words.yaml: 'words' must be a list of words" in capsys.readouterr().err
+    (terms / "english_words.yaml").write_text('words: [if, "yes", when]\n', encoding="utf-8")
+    assert check_config(type("Args", (), {"file": str(config)})()) == 0

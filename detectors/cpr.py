@@ -51,6 +51,12 @@ POSITIVE_CUES = CueSet.of(
         "barnet",
         "barnets",
         "cpr.nr",
+        # English
+        "born",
+        "birth",
+        "student",
+        "pupil",
+        "child",
     )
 )
 NEGATIVE_CUES = CueSet.of(
@@ -105,17 +111,32 @@ NEGATIVE_CUES = CueSet.of(
         "isbn",
         "timestamp",
         "session",
+        # English
+        "order*",
+        "invoice*",
+        "customer*",
+        "account*",
+        "receipt*",
+        "parcel*",
+        "shipment*",
+        "voucher*",
+        "ticket*",
+        "case",
+        "member",
+        "policy",
+        "phone",
+        "tel",
     )
 )
 """Words just before a number that make it some other kind of number. Prefixes stop before anything a
 CPR's own context says: "sag" not "sags*" (sagsbehandler), "konto" not "konto*" (kontoret)."""
 IDENTIFIER_NOUNS = CueSet.of(
     ("reservation*", "bestilling*", "billet*", "booking*", "ordre*", "faktura*", "kunde*", "abonnement*",
-     "sag", "sagen", "id", "ref")
+     "sag", "sagen", "id", "ref", "order*", "invoice*", "customer*", "account*", "ticket*", "case")
 )  # fmt: skip
 """Nouns that name the number right after them ("vores reservation 1106260417", "billet nr. 22082514"):
 only as the nearest word (past "nr."), since further back they may head a pupil's line."""
-NUMBER_WORDS = frozenset(["nr", "no", "nummer", "nummeret", "#", ""])
+NUMBER_WORDS = frozenset(["nr", "no", "nummer", "nummeret", "number", "#", ""])
 """'nr.', 'nummer': the noun before them names the number; alone ("Nummer: ...") they may be a CPR."""
 
 

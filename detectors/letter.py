@@ -24,7 +24,8 @@ GREETING_OPENERS = frozenset(["kære", "hej", "hejsa", "goddag", "dear", "hi", "
 GROUP_WORDS = frozenset(
     ["alle", "allesammen", "forældre", "kolleger", "kollegaer", "medarbejdere", "personale", "team",
      "teamet", "elever", "lærere", "bestyrelse", "bestyrelsen", "klasse", "klassen", "venner", "i", "jer",
-     "familie", "familien", "kunde", "kunder", "medlemmer", "sfo", "kontor", "kontoret"]
+     "familie", "familien", "kunde", "kunder", "medlemmer", "sfo", "kontor", "kontoret", "parents",
+     "families", "students", "pupils", "all", "everyone", "colleagues", "class", "staff"]
 )  # fmt: skip
 """'Kære Forældre', 'Hej Team': a greeting to many."""
 GROUP_ENDINGS = ("erne", "ere", "er")
@@ -40,7 +41,11 @@ def greets_a_group(text: str) -> bool:
     if not words:
         return False
     return all(
-        w.lower() in GROUP_WORDS or (w.islower() and w.endswith(GROUP_ENDINGS)) or TEAM_CODE.match(w)
+        w.lower() in GROUP_WORDS
+        or (w.islower() and w.endswith(GROUP_ENDINGS))
+        or TEAM_CODE.match(w)
+        or (w.isupper() and len(w) >= 3)  # "Hej PPR", "Dear MYP 5"
+        or w.isdigit()
         for w in words
     )
 

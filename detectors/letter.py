@@ -178,3 +178,13 @@ def names_the_contact(texts: list[str], offset: int) -> bool:
         return False  # most names: asked per token of every window, so the cheap test comes first
     following = texts[offset + 1].lower() if offset + 1 < len(texts) else ""
     return following not in KIN_WORDS and not texts[offset].endswith("s")
+
+
+VOCATIVE_VERBS = frozenset(["kan", "vil", "må", "gider", "husk", "could", "can", "would", "will", "please"])
+"""'Ingrid, kan du tjekke bussen?', 'Ingrid – could you check the bus?': the name calls on the reader."""
+
+
+def calls_on_reader(texts: list[str], offset: int) -> bool:
+    """The name at ``offset`` opens a request to the reader ('Ingrid, kan du ...'), not its subject."""
+    following = [t for t in texts[offset + 1 : offset + 6] if not t.isspace()]
+    return len(following) >= 2 and following[0] in (",", "–", "-") and following[1].lower() in VOCATIVE_VERBS

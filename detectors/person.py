@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 
 from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, outward, token_texts, token_words
-from detectors.letter import GROUP_WORDS, greets_or_signs, names_the_contact, signature_at
+from detectors.letter import GROUP_WORDS, calls_on_reader, greets_or_signs, names_the_contact, signature_at
 from detectors.lexicon import INFLECTIONS
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
@@ -142,6 +142,8 @@ class PersonCues:
             return all(p[:1].isupper() and p.isalpha() and not p.isupper() for p in parts) and any(
                 len(p) > 2 and self.looks_like_name(p) for p in parts
             )
+        if text.endswith(("'s", "\u2019s", "'", "\u2019")) and len(text) > 3:  # "Felix's", "Jonas'"
+            text = text.rstrip("s").rstrip("'\u2019")
         if len(text) < 2 or not text[0].isupper() or not text.isalpha() or text.isupper():
             return False
         lower = text.lower()
@@ -259,9 +261,11 @@ class PersonCues:
                 if any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
                     return Person("class and initials")
             elif (kind == "name" or (kind == "word name" and self.named_here(texts, offset))) and not (
-                _followed_by_organisation(texts, offset, self)
+                (offset > 0 and texts[offset - 1] == "i")  # "i Odense", "i Vigsø": a town, never a person
+                or _followed_by_organisation(texts, offset, self)
                 or greets_or_signs(texts, offset)
                 or names_the_contact(texts, offset)
+                or calls_on_reader(texts, offset)
                 or signature_at(texts, offset)
             ):
                 return Person("name", name_at=base + offset)
@@ -277,7 +281,7 @@ class PersonCues:
             return True
         following = next((t for t in texts[offset + 1 :] if not t.isspace() or "\n" in t), "")
         return (following[:1].isupper() and following.isalpha() and not following.isupper()) or (
-            following in NAME_VERBS
+            following in NAME_VERBS or bool(CLASS_RE.match(following))  # "Vild 2.a - krampeanfald"
         )
 
     def tied_to_pupil(self, window: TokenWindow, person: Person) -> bool:
@@ -300,9 +304,14 @@ class PersonCues:
         return (kind == "word" and cue not in PRONOUNS) or normalise(before) in TIE_WORDS
 
 
+QUOTED = re.compile(r"'[^']+'|\"[^\"]+\"|“[^”]+”|«[^»]+»|»[^«]+«")
+"""A quoted title in a subject line."""
+
+
 def subject_names(cues: PersonCues, subject: str) -> list[str]:
-    """Names in a subject line ("Freja 3.A - handleplan"); not places or bodies ("i Østjysk Lærerkreds")."""
-    words = [w.strip(".,:;()!?-") for w in subject.split()]
+    """Names in a subject line ("Freja 3.A - handleplan"); not places or bodies ("i Østjysk Lærerkreds"),
+    nor a quoted title ("vi læser 'Lyset bag Linnea'")."""
+    words = [w.strip(".,:;()!?-") for w in QUOTED.sub(" ", subject).split()]
     names = []
     for i, word in enumerate(words):
         before = words[i - 1].lower() if i else ""

@@ -273,3 +273,29 @@ def test_treatment_marks_in_short_notes_and_court(categories: Classify, body: st
 def test_the_judges_of_a_competition_are_no_court(categories: Classify) -> None:
     body = "Kære alle\n\nLærke vandt sølv ved DM i Skills. Dommerne fremhævede hendes sauce."
     assert categories(body, subject="Tillykke til Lærke").categories == ()
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "category"),
+    [
+        ("Vild 2.a - krampeanfald i SFO", "Kan du ringe til mig? /Preben", "health"),
+        ("Fri fredag?", "Jeg er valgt som delegeret for SF til partiets landsmøde i Odense.", "politics"),
+        (
+            "Re: koloni",
+            "> vi har fået inkaso på det hele efter at hans mor og jeg gik fra hinanden",
+            "finances",
+        ),
+        (
+            "VS: Aula",
+            "Vi så OB fra 6.b putte slik i skoletasken og gå uden at betale. Han har lange fingre.",
+            "criminal",
+        ),
+    ],
+)
+def test_a_round_of_everyday_phrasing(categories: Classify, subject: str, body: str, category: str) -> None:
+    assert category in categories(body, subject=subject).categories
+
+
+def test_a_town_after_i_is_no_person(categories: Classify) -> None:
+    body = "Kære forældre\n\nLejrskolen er på Rømø. Skal dit barn have medicin, så giv besked i Vigsø."
+    assert categories(body, subject="Lejrskole på Rømø – medicin").categories == ()

@@ -67,3 +67,42 @@ def test_english_words_are_no_names_and_danish_words_stay_danish(detector: Detec
     person = detector.person
     assert not any(person.is_name(w) for w in ("Medication", "Please", "Sweets", "Thanks"))
     assert person.is_name("Rachel") and person.is_name("Lars")
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        (
+            "Hi Sarah,\n\nVild Haugen has not settled at all; she cries herself to sleep, her mum says.",
+            "wellbeing",
+        ),
+        ("Hi,\n\nFelix's dad is doing time in Horsens after the court case.", "criminal"),
+        ("Hej Helle\n\nRask er startet på Medikinet efter udredningen i Skejby.", "health"),
+    ],
+)
+def test_more_ways_to_say_it(categories: Classify, body: str, category: str) -> None:
+    assert category in categories(body, subject="Info").categories
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Essay prompts",
+            "Dear MYP 5,\n\nYusra, the narrator, arrives in Denmark as a Kurdish refugee from Syria. How "
+            "does the author show her depression? When her brother Karim is arrested, the family changes.",
+        ),
+        (
+            "Draft unit plan",
+            "Hi all,\n\nThe unit plan covers Christianity, Judaism and Hinduism; we visit the mosque and "
+            "the temple. Ingrid, could you check the bus?",
+        ),
+    ],
+)
+def test_english_lessons_stay_almindelig(categories: Classify, subject: str, body: str) -> None:
+    assert categories(body, subject=subject).categories == ()
+
+
+def test_english_order_numbers_are_no_cpr(categories: Classify) -> None:
+    body = "Thank you for your order!\n\nOrder number: 1502254471\nCustomer number: 3011900147"
+    assert categories(body, subject="Order confirmation no. 1502254471").categories == ()

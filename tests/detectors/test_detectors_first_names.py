@@ -68,3 +68,14 @@ def test_an_admin_adds_names_in_yaml(tmp_path: Path) -> None:
     (tmp_path / "first_names.yaml").write_text("names: [Xiomara]\nword_names: [Hav]\n", encoding="utf-8")
     lexicon = load_lexicon(tmp_path, ["strong", "medium", "weak"])
     assert lexicon.first_names == frozenset({"xiomara"}) and lexicon.word_names == frozenset({"hav"})
+
+
+def test_a_quoted_title_in_a_subject_names_no_one(detector: Detector) -> None:
+    assert subject_names(detector.person, "Nyt danskforløb: vi læser 'Lyset bag Linnea'") == []
+    assert subject_names(detector.person, "Linnea 8.A - samtale") == ["Linnea"]
+
+
+def test_a_genitive_and_a_name_that_calls_on_the_reader(categories: Classify) -> None:
+    assert "criminal" in categories("Hi,\n\nFelix's dad is in prison after the court case.").categories
+    body = "Hi all,\n\nThe unit covers Hinduism and we visit the mosque. Ingrid, could you check the bus?"
+    assert categories(body, subject="Unit plan").categories == ()

@@ -152,6 +152,8 @@ class PersonCues:
         base = lower[:-1] if lower.endswith("s") and len(lower) > 3 else lower
         if lower in self.first_names or base in self.first_names:
             return True
+        if any(lower.endswith(e) and len(lower) > len(e) + 2 for e in ORGANISATION_ENDINGS):
+            return False  # "Blågårdsskolen", "Bakkegårdsvej": a school or a street ("Gade" is a name)
         if self.is_word(lower) or self.is_word(base):
             return False
         if "é" in lower and self.is_word(lower.replace("é", "e")):
@@ -193,23 +195,25 @@ class PersonCues:
         person = self.nearest(window, count)
         return person.cue if person else None
 
-    def nearest(self, window: TokenWindow, count: int) -> Person | None:
+    def nearest(self, window: TokenWindow, count: int, skip: Container[str] = frozenset()) -> Person | None:
         """The nearest person cue within ``count`` tokens (a definite one before a pronoun), else one
-        earlier in the paragraph. A pronoun is definite when a name or person word precedes it there."""
+        earlier in the paragraph. A pronoun is definite when a name or person word precedes it there.
+        Person words in ``skip`` are passed over (a survey question's "jeg")."""
         span = window.token_range(max(count, PARAGRAPH_TOKENS))
         texts = token_texts(window.artifacts)[span.start : span.stop]
         first, last = window.first - span.start, window.last - span.start
         lo, hi = _limits(texts, first, last)
         lo_near, hi_near = max(lo, first - count), min(hi, last + 1 + count)
         paragraph = _paragraph_start(texts, lo, first)
-        person = self.first_cue(texts, outward(first, lo_near, hi_near), first, last, span.start)
+        person = self.first_cue(texts, outward(first, lo_near, hi_near), first, last, span.start, skip=skip)
         if person is None:
             words = token_words(window.artifacts)[0][span.start + lo_near : span.start + hi_near]
             joined = " ".join(words)
             phrase = next((p for p in self.phrases if p in joined), None)
             if phrase:
                 return Person(f"person phrase '{phrase}'")
-            person = self.first_cue(texts, range(lo_near - 1, paragraph - 1, -1), first, last, span.start)
+            earlier = range(lo_near - 1, paragraph - 1, -1)
+            person = self.first_cue(texts, earlier, first, last, span.start, skip=skip)
             if person is not None:
                 person = replace(person, cue=f"{person.cue} earlier in the paragraph")
         if person is not None and (not person.definite or person.role):
@@ -240,6 +244,7 @@ class PersonCues:
         last: int,
         base: int,
         definite_only: bool = False,
+        skip: Container[str] = frozenset(),
     ) -> Person | None:
         """The first person cue among the tokens at ``order``: a definite one, else the first pronoun;
         ``texts`` starts at token ``base`` of the analysed text."""
@@ -247,18 +252,21 @@ class PersonCues:
         for offset in order:
             kind, cue = self.mark(texts[offset])
             if kind == "word":
+                if cue in skip:
+                    continue
                 if cue in IN_CLAUSE_ONLY and (
                     not _counts_in_clause(texts, offset, first, last, cue) or names_the_contact(texts, offset)
                 ):
                     continue
                 if cue in WRITER:
-                    return Person(f"person word '{cue}'")
+                    return Person(f"person word '{cue}'", word=cue)
                 if cue not in PRONOUNS:
                     return Person(f"person word '{cue}'", role=True)
                 if not definite_only:
                     pronoun = pronoun or Person(f"person word '{cue}'", definite=False, word=cue)
             elif kind == "class":
-                if any(INITIALS_RE.match(t) for t in texts[offset + 1 : offset + 4]):
+                near = [*texts[max(0, offset - 3) : offset], *texts[offset + 1 : offset + 4]]  # "SJ i 4.a"
+                if any(INITIALS_RE.match(t) for t in near):
                     return Person("class and initials")
             elif (kind == "name" or (kind == "word name" and self.named_here(texts, offset))) and not (
                 (offset > 0 and texts[offset - 1] == "i")  # "i Odense", "i Vigsø": a town, never a person

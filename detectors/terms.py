@@ -30,6 +30,9 @@ TEXT_CUES = {GENERAL: GENERIC_TEXT, LESSON: LESSON_TEXT}
 ADDRESSEE = "addressee:"
 """The text greets one named reader ("Kære Bo"): its "du" and "dig" are that person."""
 READER = frozenset(["du", "dig"])
+QUESTIONNAIRE_CATEGORIES = frozenset(["wellbeing_survey"])
+FIRST_PERSON = frozenset(["jeg", "mig", "du", "dig"])
+"""A survey's questions speak as 'jeg' and 'du': near its terms these pronouns are nobody."""
 STAFF_CATEGORIES = frozenset(["hr_confidential"])
 """Categories about staff: in a text with their terms a name is a colleague, even when the text
 mentions a lesson or a course, where names tied to no pupil are otherwise characters or presenters."""
@@ -126,7 +129,11 @@ class ContextScorer:
             if not supported:
                 score *= conf.negative_factor
                 reasons.append(f"no {result.entity_type} context x{conf.negative_factor:.2f}")
-        person = self.person.nearest(window, conf.person_tokens) or _cpr_near(result, cprs, conf.window_chars)
+        # "Jeg føler mig ensom": near a survey's questions "jeg" and "du" are their voice, not a person
+        skip = FIRST_PERSON if result.entity_type in QUESTIONNAIRE_CATEGORIES else frozenset()
+        person = self.person.nearest(window, conf.person_tokens, skip) or _cpr_near(
+            result, cprs, conf.window_chars
+        )
         table_row = message.named_table and in_table_row(window)
         if table_row and (person is None or not person.definite):
             person = Person("a row of a table of names")  # a survey's answers, marks, allergies per pupil

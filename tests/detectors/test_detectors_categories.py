@@ -299,3 +299,10 @@ def test_a_round_of_everyday_phrasing(categories: Classify, subject: str, body: 
 def test_a_town_after_i_is_no_person(categories: Classify) -> None:
     body = "Kære forældre\n\nLejrskolen er på Rømø. Skal dit barn have medicin, så giv besked i Vigsø."
     assert categories(body, subject="Lejrskole på Rømø – medicin").categories == ()
+
+
+def test_a_named_apprentices_union(categories: Classify) -> None:
+    body = (
+        "Hej Lene\n\nStorm er medlem af Blik- og Rørarbejderforbundet og vil have sin faglige sekretær med."
+    )
+    assert "union" in categories(body, subject="Midtvejssamtale").categories

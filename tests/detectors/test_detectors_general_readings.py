@@ -270,3 +270,24 @@ def test_stopping_after_christmas_is_dropout_near_a_school(
 )
 def test_the_generic_one_is_nobody(categories: Classify, body: str, counts: bool) -> None:
     assert ("religion" in categories(body, subject="Morgensang").categories) is counts
+
+
+def test_a_job_adverts_equal_opportunity_line_is_about_no_one(categories: Classify) -> None:
+    body = (
+        "Hej\n\nBlågårdsskolen søger en lærer. Jens Kofoed er leder. Vi opfordrer alle interesserede uanset "
+        "alder, køn, handicap, religion, etnisk baggrund og seksuel orientering til at søge."
+    )
+    assert categories(body, subject="Opslag: lærer").categories == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "counts"),
+    [
+        # a school's figures that quote the survey's questions: their "jeg" is nobody
+        ("Andel der svarer 'Jeg føler mig ensom' eller 'Jeg bliver mobbet': 9 og 6 procent.", False),
+        # a named pupil's own answer
+        ("SJ i 4.a svarede i trivselsmålingen 'Jeg føler mig ensom: Ofte'.", True),
+    ],
+)
+def test_a_survey_questions_voice_is_nobody(categories: Classify, body: str, counts: bool) -> None:
+    assert ("wellbeing_survey" in categories(body, subject="Trivselsmåling").categories) is counts

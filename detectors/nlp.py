@@ -14,11 +14,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import spacy
 from spacy.language import Language
 from spacy.lookups import Lookups
@@ -34,8 +35,9 @@ SECOND_LANGUAGE = "en"
 class Vocabulary:
     """Membership of lower-case Danish (and English) word forms and lemmas, as a sorted array of hashes."""
 
-    def __init__(self, words: Iterable[str]) -> None:
-        self.hashes = np.unique(np.fromiter((hash(w) for w in words), dtype=np.int64))
+    def __init__(self, words: Iterable[str], more: npt.NDArray[np.int64] | None = None) -> None:
+        hashes = np.fromiter((hash(w) for w in words), dtype=np.int64)
+        self.hashes = np.unique(hashes if more is None else np.concatenate([hashes, more]))
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str) or not len(self.hashes):
@@ -120,10 +122,11 @@ class Pipeline:
 def build_nlp(model: str | None, lemmas_of_interest: Iterable[str]) -> Pipeline:
     """The configured trained pipeline when installed, else blank Danish with the lookup lemmatizer
     (added and initialised explicitly, nothing downloaded); and the vocabulary of known words."""
-    table = read_lookup_table()
     english = read_lookup_table(SECOND_LANGUAGE)
-    vocabulary = Vocabulary([*table, *table.values(), *english, *english.values()])
-    del english
+    english_words = Vocabulary(chain(english, english.values())).hashes
+    del english  # freed before the far larger Danish table is read: the worker's peak stays low
+    table = read_lookup_table()
+    vocabulary = Vocabulary(chain(table, table.values()), english_words)
     if model and spacy.util.is_package(model):
         del table
         return Pipeline(spacy.load(model, disable=["ner", "parser"]), vocabulary, None)

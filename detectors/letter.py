@@ -40,6 +40,8 @@ def greets_a_group(text: str) -> bool:
     words = _greeting_words(text)
     if not words:
         return False
+    if words[0].lower() in ("alle", "all", "everyone"):
+        return True  # "Hej alle på knallerthold 2"
     return all(
         w.lower() in GROUP_WORDS
         or (w.islower() and w.endswith(GROUP_ENDINGS))

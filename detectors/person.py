@@ -61,6 +61,12 @@ NAME_VERBS = frozenset(["har", "havde", "fik", "får", "blev", "bliver", "siger"
                         "kom", "kommer", "gik", "går", "skal", "kan", "må", "er", "var"])  # fmt: skip
 """'Birk havde krampeanfald', 'Storm fik 02': a word name before a finite verb opening a sentence is
 the name (the weather, a tree or the sun rarely has a seizure)."""
+VISITING_PROFESSIONS = frozenset(["betjent", "lokalbetjent", "politibetjent", "politiassistent", "psykolog",
+                                  "læge", "overlæge", "tandlæge", "præst", "imam", "forfatter", "journalist",
+                                  "foredragsholder", "oplægsholder", "instruktør", "konsulent",
+                                  "ssp-konsulent"])  # fmt: skip
+"""'Lokalbetjent Kenneth Brix fortæller, hvad politiet ser': a visiting professional, not the subject."""
+QUOTES = frozenset(["'", '"', "“", "”", "«", "»", "‘", "’"])
 CLASS_WORDS = frozenset(["klasse", "kl", "årgang"])
 """'3. klasse', '7. kl.': a class written out."""
 TIE_WORDS = frozenset(["søn", "datter", "barn", "elev", "lærling", "bror", "søster", "dreng", "pige"])
@@ -259,6 +265,8 @@ class PersonCues:
                 ):
                     continue
                 if cue in WRITER:
+                    if _in_quotation(texts, offset):
+                        continue  # "'Jeg føler mig ensom' - ofte: 6 %": a quoted voice, not the writer
                     return Person(f"person word '{cue}'", word=cue)
                 if cue not in PRONOUNS:
                     return Person(f"person word '{cue}'", role=True)
@@ -270,6 +278,7 @@ class PersonCues:
                     return Person("class and initials")
             elif (kind == "name" or (kind == "word name" and self.named_here(texts, offset))) and not (
                 (offset > 0 and texts[offset - 1] == "i")  # "i Odense", "i Vigsø": a town, never a person
+                or _after_profession(texts, offset)
                 or _followed_by_organisation(texts, offset, self)
                 or greets_or_signs(texts, offset)
                 or names_the_contact(texts, offset)
@@ -464,3 +473,25 @@ def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -
     is still a person, though 'holm' is a word)."""
     following = texts[offset + 1].lower() if offset + 1 < len(texts) else ""
     return following in ORGANISATION_WORDS or following.endswith(ORGANISATION_ENDINGS)
+
+
+def _in_quotation(texts: list[str], offset: int) -> bool:
+    """Token ``offset`` is inside a quotation opened earlier on its line ("'Jeg er blevet mobbet'")."""
+    quotes = 0
+    for i in range(offset - 1, max(-1, offset - 40), -1):
+        text = texts[i]
+        if "\n" in text:
+            break
+        quotes += text in QUOTES
+    return quotes % 2 == 1
+
+
+def _after_profession(texts: list[str], offset: int) -> bool:
+    """The name at ``offset`` (or the name it ends) follows a visiting profession ("Lokalbetjent Kenneth
+    Brix")."""
+    for i in range(offset - 1, max(-1, offset - 4), -1):
+        if normalise(texts[i]) in VISITING_PROFESSIONS:
+            return True
+        if not (texts[i][:1].isupper() and texts[i].isalpha()):
+            return False  # back over the first names before a surname only
+    return False

@@ -211,3 +211,27 @@ def test_whom_medicine_is_handed_to_is_no_subject(categories: Classify) -> None:
         "emballage. Allergier skal stå på tilmeldingen."
     )
     assert categories(body, subject="Pakkeliste").categories == ()
+
+
+def test_a_visiting_professional_is_no_subject(categories: Classify) -> None:
+    body = (
+        "Hej alle på knallerthold 2\n\nUge 44: Lokalbetjent Kenneth Brix fortæller, hvad politiet ser: "
+        "trimmede knallerter giver bøde."
+    )
+    assert categories(body, subject="Plan for holdet").categories == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "counts"),
+    [
+        ("Resultat for hele klubben:\n'Jeg er blevet mobbet i år' - ofte eller altid: 4 %", False),
+        ("Jeg er blevet mobbet i frikvarteret hele ugen, skriver Oliver til mig.", True),
+    ],
+)
+def test_a_quoted_i_is_no_writer(categories: Classify, body: str, counts: bool) -> None:
+    assert ("wellbeing" in categories(body, subject="Trivsel").categories) is counts
+
+
+def test_an_abbreviation_opening_a_bullet_is_no_name(categories: Classify) -> None:
+    body = "Kære forældre\n\nPakkeliste:\n- sovepose\n- Evt. medicin i original emballage med navn på"
+    assert categories(body, subject="Pakkeliste").categories == ()

@@ -306,3 +306,8 @@ def test_a_named_apprentices_union(categories: Classify) -> None:
         "Hej Lene\n\nStorm er medlem af Blik- og Rørarbejderforbundet og vil have sin faglige sekretær med."
     )
     assert "union" in categories(body, subject="Midtvejssamtale").categories
+
+
+def test_orientation_said_plainly(categories: Classify) -> None:
+    body = "Hej Nadia\n\nBirk (8.b) fortalte, at han er til drenge, og at han ikke tør sige det derhjemme."
+    assert "sexual_orientation" in categories(body, subject="Fortroligt").categories

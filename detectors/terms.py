@@ -37,10 +37,11 @@ STAFF_CATEGORIES = frozenset(["hr_confidential"])
 """Categories about staff: in a text with their terms a name is a colleague, even when the text
 mentions a lesson or a course, where names tied to no pupil are otherwise characters or presenters."""
 SUBJECT_CUE = "subject-cue:"
-NAMES_IN_TABLE = "names in a table"
-CPR_IN_MESSAGE = "CPR"
-"""The PERSON_IN_MESSAGE cue of an attachment whose rows start with people's names."""
 """A category's positive cue is in the subject (the mail is about the survey)."""
+NAMES_IN_TABLE = "names in a table"
+"""The PERSON_IN_MESSAGE cue of an attachment whose rows start with people's names."""
+CPR_IN_MESSAGE = "CPR"
+"""The PERSON_IN_MESSAGE cue of a mail that holds a CPR."""
 TABLE_CELLS = ("\t", ";", "|")
 
 

@@ -23,13 +23,7 @@ from detectors.grades import GradeRecognizer
 from detectors.letter import greets_a_group, greets_one_person
 from detectors.lexicon import GENERAL, Lexicon, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp, lemmatize, quick_doc, tokenize
-from detectors.person import (
-    PersonCues,
-    names_in_table,
-    subject_names,
-    title_lines,
-    title_names,
-)
+from detectors.person import PersonCues
 from detectors.settings import DetectorSettings
 from detectors.survey import SurveyAnswerRecognizer
 from detectors.terms import (
@@ -44,6 +38,7 @@ from detectors.terms import (
     TermRecognizer,
     lower_same_length,
 )
+from detectors.titles import names_in_table, subject_names, title_lines, title_names
 from gateway.types import Finding, TextPart
 
 BLANK_FIELD = re.compile(r"_{4,}|\.{6,}|…{3,}")

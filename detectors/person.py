@@ -1,9 +1,10 @@
 """Identifiable person: the tokens around a term -> the cue that says it is about a person (or None).
 
-A person is identifiable by a name (a capitalised word that is no Danish dictionary word nor a
-compound of one), a person word ("eleven", "din søn"), class plus initials ("8.B ... MH"), or a CPR.
-Pronouns are weaker: general texts use them too ("hvis du er syg"), so "jeg/mig/du/dig" count only in
-the term's own clause and "du" not as the generic you of a rule or question ("Er du syg, ...").
+A person is identifiable by a name (a given name of first_names.yaml, or a capitalised word that is
+no Danish or English dictionary word, place nor compound), a person word ("eleven", "din søn"),
+class plus initials ("8.B ... MH"), or a CPR. Pronouns are weaker: general texts use them too ("hvis
+du er syg"); when "jeg/mig/du/dig" count is clauses.py's question. Names in subjects, titles and
+tables: titles.py.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 
+from detectors.clauses import WRITER, counts_in_clause
 from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, outward, token_texts, token_words
-from detectors.letter import GROUP_WORDS, calls_on_reader, greets_or_signs, names_the_contact, signature_at
+from detectors.letter import calls_on_reader, greets_or_signs, names_the_contact, signature_at
 from detectors.lexicon import INFLECTIONS
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
@@ -39,19 +41,6 @@ PRONOUNS = frozenset(["han", "hun", "ham", "hende", "hans", "hendes", "du", "dig
                       "he", "she", "him", "his"])  # fmt: skip
 """Person words that general texts use too: they never outweigh a general text."""
 IN_CLAUSE_ONLY = frozenset(["jeg", "mig", "du", "dig"])
-WRITER = frozenset(["jeg", "mig"])
-"""The writer, who is identifiable, when the term is in the same clause ("jeg er sygemeldt")."""
-CONDITIONS = frozenset(["hvis", "når", "såfremt", "om"])
-"""'hvis du', 'når du': the you of a rule, not the reader."""
-MODALS = frozenset(["skal", "kan", "må"])
-HOW_TO = frozenset(["sådan", "hvordan"])
-"""'Sådan melder du dig syg': the you of an instruction."""
-CONDITIONAL_SUBJECTS = frozenset(["du", "man", "i", "dit", "din", "jeres"])
-"""'Er du syg, ...', 'Har dit barn feber, ...': a verb and its subject open a condition."""
-COORDINATORS = frozenset(["og", "eller", "men"])
-"""A clause that continues the one before it, and its reading ('Har du ... eller spiser du')."""
-CLAUSE_BREAKS = frozenset([".", "!", "?", ";", ":", "–", "—", "(", ")"])
-CLAUSE_STARTS = frozenset([*CLAUSE_BREAKS, ",", "-", "•", "*", '"', "«", "»", "“", "”"])
 SENTENCE_OPENERS = frozenset(
     [".", "!", "?", ":", ";", "•", "*", "-", "–", '"', "«", "»", "“", "(", WINDOW_BREAK]
 )
@@ -71,8 +60,6 @@ CLASS_WORDS = frozenset(["klasse", "kl", "årgang"])
 """'3. klasse', '7. kl.': a class written out."""
 TIE_WORDS = frozenset(["søn", "datter", "barn", "elev", "lærling", "bror", "søster", "dreng", "pige"])
 """'din søn Emil', 'vores elev Ida': the name after these is a pupil or a child."""
-SUBORDINATORS = frozenset(["at", "som", "der", "hvor", "fordi", "da", "mens", "og", "men", "så", "eller",
-                           "end", "hvis", "når", "om", "selvom", "før", "efter", "indtil"])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -261,7 +248,7 @@ class PersonCues:
                 if cue in skip:
                     continue
                 if cue in IN_CLAUSE_ONLY and (
-                    not _counts_in_clause(texts, offset, first, last, cue) or names_the_contact(texts, offset)
+                    not counts_in_clause(texts, offset, first, last, cue) or names_the_contact(texts, offset)
                 ):
                     continue
                 if cue in WRITER:
@@ -321,83 +308,6 @@ class PersonCues:
         return (kind == "word" and cue not in PRONOUNS) or normalise(before) in TIE_WORDS
 
 
-QUOTED = re.compile(r"'[^']+'|\"[^\"]+\"|“[^”]+”|«[^»]+»|»[^«]+«")
-"""A quoted title in a subject line."""
-
-
-def subject_names(cues: PersonCues, subject: str) -> list[str]:
-    """Names in a subject line ("Freja 3.A - handleplan"); not places or bodies ("i Østjysk Lærerkreds"),
-    nor a quoted title ("vi læser 'Lyset bag Linnea'")."""
-    words = [w.strip(".,:;()!?-") for w in QUOTED.sub(" ", subject).split()]
-    names = []
-    for i, word in enumerate(words):
-        before = words[i - 1].lower() if i else ""
-        following = words[i + 1] if i + 1 < len(words) else ""
-        word_name = cues.is_word_name(word) and (
-            i > 0 or bool(CLASS_RE.match(following)) or cues.is_name(following) or following in NAME_VERBS
-        )
-        if not (cues.is_name(word) or word_name) or before in PLACE_WORDS or before in ORGANISATION_WORDS:
-            continue
-        if following[:1].isupper() and not cues.is_name(following):
-            continue  # "Østervang Skole", "Kragh Byg"
-        names.append(word)
-    return names
-
-
-TITLE_SPLIT = re.compile(r"[\s_]+")
-
-
-def title_names(cues: PersonCues, title: str, text: str) -> bool:
-    """A person is named in a document's title (its file name, subject or first heading): a name, or a
-    capitalised word that the document also writes capitalised inside a sentence ('MUS-referat Helle
-    Dam' over '..., og Helle oplever'), since Danish capitalises no common nouns there."""
-    if subject_names(cues, title):
-        return True
-    words = [w.strip(".,:;()!?–-") for w in TITLE_SPLIT.split(title)]
-    for i, word in enumerate(words):
-        before = words[i - 1].lower() if i else ""
-        following = words[i + 1].lower() if i + 1 < len(words) else ""
-        if (
-            len(word) < 2
-            or not word[:1].isupper()
-            or not word.isalpha()
-            or word.isupper()
-            or before in PLACE_WORDS
-            or word.lower() in ORGANISATION_WORDS
-            or word.lower() in GROUP_WORDS
-            or cues.is_compound(word.lower())  # "Elevhjemmet": a compound noun in a proper name
-            or following in ORGANISATION_WORDS
-            or following.endswith(ORGANISATION_ENDINGS)
-        ):
-            continue
-        # after a lower-case word: inside a sentence, not part of a name like "Elevhjemmet Skrænten"
-        if re.search(rf"(?<![\w-])[a-zæøå]+,? {re.escape(word)}\b", text):
-            return True
-    return False
-
-
-def title_lines(text: str) -> list[str]:
-    """A document's first line when it is short enough to be a heading."""
-    line = next((line for line in text.splitlines() if line.strip()), "")
-    return [line] if len(line.split()) <= 10 else []
-
-
-TABLE_ROW = re.compile(r"^([A-ZÆØÅ][a-zæøåé]+)(?: [A-ZÆØÅ][a-zæøåé.]+)*[\t;,]", re.MULTILINE)
-
-
-def names_in_table(cues: PersonCues, text: str, needed: int = 2) -> bool:
-    """A sheet or CSV whose rows start with people's names (a class list, a screening)."""
-    found = 0
-    for match in TABLE_ROW.finditer(text):
-        rest = match.group(0)[len(match.group(1)) : -1].lower().split()
-        if any(w in ORGANISATION_WORDS or w.endswith(ORGANISATION_ENDINGS) for w in rest):
-            continue  # "Bøgely Skole": a school's row, not a person's
-        found += cues.is_name(match.group(1))
-        if found >= needed:
-            return True
-    return False
-
-
 def _limits(texts: list[str], first: int, last: int) -> tuple[int, int]:
     """Context never crosses a window break."""
     before, after = texts[:first], texts[last + 1 :]
@@ -412,60 +322,6 @@ def _paragraph_start(texts: list[str], lo: int, first: int) -> int:
         if "\n\n" in texts[i] or texts[i] == WINDOW_BREAK:
             return i + 1
     return lo
-
-
-def _counts_in_clause(texts: list[str], offset: int, first: int, last: int, pronoun: str) -> bool:
-    """'jeg/mig/du/dig' speak of a person only in the term's own clause, and 'du' not as the generic
-    you of a rule or a question ('Hvis du er syg', 'Er du sygemeldt ..., tilbydes du')."""
-    between = texts[offset + 1 : first] if offset < first else texts[last + 1 : offset]
-    if any(t in CLAUSE_BREAKS or "\n" in t for t in between):
-        return False
-    return pronoun in WRITER or not _generic_you(texts, offset)
-
-
-def _generic_you(texts: list[str], offset: int) -> bool:
-    """'Hvis du', 'Er du syg', 'Hvis du er syg, skal du': the you of a rule or a question. A verb or
-    modal before "du" after a fronted clause or adverbial is Danish word order (V2: "Som opfølgning på
-    samtalen, meddeles du", "I morgen skal du"), generic only in a sentence that opens with a condition."""
-    before = [t for t in texts[max(0, offset - 4) : offset] if not t.isspace() or "\n" in t]
-    previous = normalise(before[-1]) if before else ""
-    if previous in CONDITIONS:
-        return True
-    if previous == "du" and normalise(texts[offset]) == "dig":  # "melder du dig": as generic as its "du"
-        du = offset - 1
-        while texts[du].isspace():
-            du -= 1
-        return _generic_you(texts, du)
-    if not previous.isalpha() or previous in SUBORDINATORS:
-        return False
-    start = before[-2] if len(before) > 1 else "\n"
-    if normalise(start) in HOW_TO:
-        return True  # "Sådan melder du dig syg": the you of an instruction
-    if start != "," and (start in CLAUSE_STARTS or "\n" in start or (offset < 2 and len(before) < 2)):
-        return True  # "Er du syg ...", "Skal du ...": a verb opens the sentence
-    if start == "," or previous in MODALS or normalise(start) in COORDINATORS:
-        return _opens_with_condition(texts, offset)  # "Har du en allergi eller spiser du ikke svinekød"
-    return False
-
-
-def _opens_with_condition(texts: list[str], offset: int) -> bool:
-    """The sentence around ``offset`` opens with a condition: 'Hvis/Når du ...', 'Er du syg, ...'."""
-    i = offset - 1
-    while i > 0 and not _ends_sentence(texts, i - 1):
-        i -= 1
-    words = [normalise(t) for t in texts[i:offset] if t.strip() and normalise(t)]
-    return bool(words) and (words[0] in CONDITIONS or (len(words) > 1 and words[1] in CONDITIONAL_SUBJECTS))
-
-
-def _ends_sentence(texts: list[str], i: int) -> bool:
-    """A sentence ends here: a full stop after a word (not "d. 4." or "kl."), another break, a paragraph."""
-    text = texts[i]
-    if "\n\n" in text or text == WINDOW_BREAK or text in ("!", "?", ";", ":"):
-        return True
-    if text != ".":
-        return False
-    word = next((t for t in texts[i - 1 :: -1] if not t.isspace()), "") if i else ""
-    return len(word) > 2 and word.isalpha()
 
 
 def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -> bool:

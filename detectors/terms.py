@@ -12,10 +12,11 @@ from dataclasses import dataclass, replace
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from detectors.clauses import CLAUSE_BREAKS
 from detectors.context import CueSet, TokenWindow, token_texts
 from detectors.letter import in_signature
 from detectors.lexicon import ANCHOR, GENERAL, LESSON, Hit, Lexicon, Term
-from detectors.person import CLAUSE_BREAKS, Person, PersonCues
+from detectors.person import Person, PersonCues
 from detectors.settings import TermScoring
 
 CPR_ENTITY = "CPR"

@@ -10,8 +10,8 @@ import pytest
 
 from detectors.classify import classify
 from detectors.engine import Detector, shared_detector
-from detectors.person import title_names
 from detectors.settings import DetectorSettings
+from detectors.titles import title_names
 from gateway.types import Classification, Finding, TextPart
 
 Classify = Callable[..., Classification]

@@ -12,7 +12,7 @@ import pytest
 
 from detectors.engine import Detector
 from detectors.lexicon import SHIPPED_TERMS_DIR, load_lexicon
-from detectors.person import subject_names
+from detectors.titles import subject_names
 from gateway.types import Classification
 
 Classify = Callable[..., Classification]

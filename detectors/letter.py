@@ -190,3 +190,33 @@ def calls_on_reader(texts: list[str], offset: int) -> bool:
     """The name at ``offset`` opens a request to the reader ('Ingrid, kan du ...'), not its subject."""
     following = [t for t in texts[offset + 1 : offset + 6] if not t.isspace()]
     return len(following) >= 2 and following[0] in (",", "–", "-") and following[1].lower() in VOCATIVE_VERBS
+
+
+CONTACT_MARKS = ("tlf", "mobil", "telefon", "phone", "@", "lokal")
+"""A line of a signature block: how to reach the writer."""
+
+
+def bare_signature(texts: list[str], offset: int) -> bool:
+    """The name at ``offset`` opens a signature block with no closing line above it: after a blank
+    line, a short name line, then at most a few short lines with a way to reach the writer ("Dorthe
+    Rask / Testkoordinator (nationale test) / Lokal 112 - tlf. 76 16 42 12"), then the text's end."""
+    start = offset
+    while start > 0 and texts[start - 1][:1].isupper() and texts[start - 1].isalpha():
+        start -= 1  # back to the first name of "Dorthe Rask"
+    before = next((t for t in texts[start - 1 :: -1] if not t.isspace() or "\n" in t), "") if start else ""
+    if "\n\n" not in before:
+        return False
+    lines: list[list[str]] = [[]]
+    for text in texts[start:]:
+        if text == WINDOW_BREAK or "\n\n" in text:
+            break
+        if "\n" in text:
+            lines.append([])
+        elif not text.isspace():
+            lines[-1].append(text)
+    lines = [line for line in lines if line]
+    if not 2 <= len(lines) <= SIGNATURE_LINES + 1 or len(lines[0]) > 5:
+        return False
+    if any(len(line) > SIGNATURE_LINE_WORDS + 4 for line in lines):
+        return False
+    return any(any(mark in word.lower() for mark in CONTACT_MARKS for word in line) for line in lines[1:])

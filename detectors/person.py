@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from detectors.clauses import WRITER, counts_in_clause
 from detectors.context import WINDOW_BREAK, CueSet, TokenWindow, normalise, outward, token_texts, token_words
-from detectors.letter import calls_on_reader, greets_or_signs, names_the_contact, signature_at
+from detectors.letter import bare_signature, calls_on_reader, greets_or_signs, names_the_contact, signature_at
 from detectors.lexicon import INFLECTIONS
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
@@ -270,6 +270,7 @@ class PersonCues:
                 or greets_or_signs(texts, offset)
                 or names_the_contact(texts, offset)
                 or calls_on_reader(texts, offset)
+                or bare_signature(texts, offset)
                 or signature_at(texts, offset)
             ):
                 return Person("name", name_at=base + offset)

@@ -235,3 +235,13 @@ def test_a_quoted_i_is_no_writer(categories: Classify, body: str, counts: bool) 
 def test_an_abbreviation_opening_a_bullet_is_no_name(categories: Classify) -> None:
     body = "Kære forældre\n\nPakkeliste:\n- sovepose\n- Evt. medicin i original emballage med navn på"
     assert categories(body, subject="Pakkeliste").categories == ()
+
+
+def test_a_signature_block_without_a_closing_is_no_subject(categories: Classify) -> None:
+    body = (
+        "Kære kolleger\n\nOrdblindetest: 3. årgang testes i uge 12. Forældre får besked enkeltvis.\n\n"
+        "Dorthe Rask\nTestkoordinator (nationale test og ordblindetest)\nLokal 112 · tlf. 76 16 42 12\n"
+    )
+    assert categories(body, subject="Test for hele skolen").categories == ()
+    named = "Hej Bo\n\nDorthe Rask i 4.b er testet ordblind i dag.\n\nMvh Lise"
+    assert "health" in categories(named, subject="Test").categories

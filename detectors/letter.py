@@ -207,8 +207,10 @@ def bare_signature(texts: list[str], offset: int) -> bool:
     if "\n\n" not in before:
         return False
     lines: list[list[str]] = [[]]
+    at_end = True  # the block runs to the end of the text, not to a window's edge or a paragraph
     for text in texts[start:]:
         if text == WINDOW_BREAK or "\n\n" in text:
+            at_end = False
             break
         if "\n" in text:
             lines.append([])
@@ -219,4 +221,13 @@ def bare_signature(texts: list[str], offset: int) -> bool:
         return False
     if any(len(line) > SIGNATURE_LINE_WORDS + 4 for line in lines):
         return False
-    return any(any(mark in word.lower() for mark in CONTACT_MARKS for word in line) for line in lines[1:])
+    if any(any(mark in word.lower() for mark in CONTACT_MARKS for word in line) for line in lines[1:]):
+        return True
+    # "Dagny Holt / Idrætslinjen" at the very end: a name over a team or a title, no sentence
+    return (
+        at_end
+        and len(lines) == 2
+        and len(lines[1]) <= 4
+        and lines[1][0][:1].isupper()
+        and "." not in lines[1]
+    )

@@ -29,6 +29,8 @@ ORGANISATION_WORDS = frozenset(
      "fritidsklub", "fritidsklubben", "ungdomsskole", "ungdomsskolen"]
 )  # fmt: skip
 ORGANISATION_ENDINGS = ("skole", "skolen", "kommune", "centret", "center", "gymnasium", "vej", "gade")
+NOUN_ENDINGS = ("isme", "ismen", "tion", "tionen", "hed", "heden", "skab", "skabet", "itet", "iteten")
+"""Endings of Danish abstract nouns ("Sekularisme", "Kærlighed"): no given name or surname ends so."""
 NO_MARK = ("", "")
 """A token that says nothing about a person."""
 PARAGRAPH_TOKENS = 48
@@ -145,7 +147,7 @@ class PersonCues:
         base = lower[:-1] if lower.endswith("s") and len(lower) > 3 else lower
         if lower in self.first_names or base in self.first_names:
             return True
-        if any(lower.endswith(e) and len(lower) > len(e) + 2 for e in ORGANISATION_ENDINGS):
+        if any(lower.endswith(e) and len(lower) > len(e) + 2 for e in (*ORGANISATION_ENDINGS, *NOUN_ENDINGS)):
             return False  # "Blågårdsskolen", "Bakkegårdsvej": a school or a street ("Gade" is a name)
         if self.is_word(lower) or self.is_word(base):
             return False

@@ -245,3 +245,16 @@ def test_a_signature_block_without_a_closing_is_no_subject(categories: Classify)
     assert categories(body, subject="Test for hele skolen").categories == ()
     named = "Hej Bo\n\nDorthe Rask i 4.b er testet ordblind i dag.\n\nMvh Lise"
     assert "health" in categories(named, subject="Test").categories
+
+
+def test_a_name_over_a_team_at_the_end_signs_the_mail(categories: Classify) -> None:
+    body = (
+        "Hej idrætslinjen\n\nPakkeliste:\n- evt. egen medicin i original emballage\n\n"
+        "Husk at give os besked om allergier og medicin senest fredag.\n\nDagny Holt\nIdrætslinjen\n"
+    )
+    assert categories(body, subject="Pakkeliste").categories == ()
+
+
+def test_abstract_nouns_are_no_names(detector: Detector) -> None:
+    assert not detector.person.is_name("Sekularisme") and not detector.person.is_name("Kærlighed")
+    assert detector.person.is_name("Henning") and detector.person.is_name("Else")

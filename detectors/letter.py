@@ -196,10 +196,11 @@ CONTACT_MARKS = ("tlf", "mobil", "telefon", "phone", "@", "lokal")
 """A line of a signature block: how to reach the writer."""
 
 
-def bare_signature(texts: list[str], offset: int) -> bool:
+def bare_signature(texts: list[str], offset: int, ends_text: bool = False) -> bool:
     """The name at ``offset`` opens a signature block with no closing line above it: after a blank
     line, a short name line, then at most a few short lines with a way to reach the writer ("Dorthe
-    Rask / Testkoordinator (nationale test) / Lokal 112 - tlf. 76 16 42 12"), then the text's end."""
+    Rask / Testkoordinator (nationale test) / Lokal 112 - tlf. 76 16 42 12"), then the text's end; or,
+    when ``texts`` ends where the analysed text ends, a name over a team ("Dagny Holt / Idrætslinjen")."""
     start = offset
     while start > 0 and texts[start - 1][:1].isupper() and texts[start - 1].isalpha():
         start -= 1  # back to the first name of "Dorthe Rask"
@@ -207,7 +208,7 @@ def bare_signature(texts: list[str], offset: int) -> bool:
     if "\n\n" not in before:
         return False
     lines: list[list[str]] = [[]]
-    at_end = True  # the block runs to the end of the text, not to a window's edge or a paragraph
+    at_end = ends_text  # the block runs to the end of the text (``texts`` ends there), not to a break
     for text in texts[start:]:
         if text == WINDOW_BREAK or "\n\n" in text:
             at_end = False

@@ -195,12 +195,15 @@ class PersonCues:
         earlier in the paragraph. A pronoun is definite when a name or person word precedes it there.
         Person words in ``skip`` are passed over (a survey question's "jeg")."""
         span = window.token_range(max(count, PARAGRAPH_TOKENS))
-        texts = token_texts(window.artifacts)[span.start : span.stop]
+        every = token_texts(window.artifacts)
+        texts = every[span.start : span.stop]
+        ends_text = span.stop >= len(every)  # the span reaches the end of what was analysed
         first, last = window.first - span.start, window.last - span.start
         lo, hi = _limits(texts, first, last)
         lo_near, hi_near = max(lo, first - count), min(hi, last + 1 + count)
         paragraph = _paragraph_start(texts, lo, first)
-        person = self.first_cue(texts, outward(first, lo_near, hi_near), first, last, span.start, skip=skip)
+        near = outward(first, lo_near, hi_near)
+        person = self.first_cue(texts, near, first, last, span.start, skip=skip, ends_text=ends_text)
         if person is None:
             words = token_words(window.artifacts)[0][span.start + lo_near : span.start + hi_near]
             joined = " ".join(words)
@@ -208,7 +211,7 @@ class PersonCues:
             if phrase:
                 return Person(f"person phrase '{phrase}'")
             earlier = range(lo_near - 1, paragraph - 1, -1)
-            person = self.first_cue(texts, earlier, first, last, span.start, skip=skip)
+            person = self.first_cue(texts, earlier, first, last, span.start, skip=skip, ends_text=ends_text)
             if person is not None:
                 person = replace(person, cue=f"{person.cue} earlier in the paragraph")
         if person is not None and (not person.definite or person.role):
@@ -240,6 +243,7 @@ class PersonCues:
         base: int,
         definite_only: bool = False,
         skip: Container[str] = frozenset(),
+        ends_text: bool = False,
     ) -> Person | None:
         """The first person cue among the tokens at ``order``: a definite one, else the first pronoun;
         ``texts`` starts at token ``base`` of the analysed text."""
@@ -272,7 +276,7 @@ class PersonCues:
                 or greets_or_signs(texts, offset)
                 or names_the_contact(texts, offset)
                 or calls_on_reader(texts, offset)
-                or bare_signature(texts, offset)
+                or bare_signature(texts, offset, ends_text)
                 or signature_at(texts, offset)
             ):
                 return Person("name", name_at=base + offset)

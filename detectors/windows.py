@@ -74,4 +74,6 @@ def join(text: str, windows: list[tuple[int, int]]) -> Windows:
         joined_starts.append(position)
         pieces.append(text[start:end])
         position += end - start
+    if windows and windows[-1][1] < len(text):
+        pieces.append(SEPARATOR)  # the text goes on: what the last window ends with is no text's end
     return Windows("".join(pieces), tuple(joined_starts), tuple(s for s, _ in windows))

@@ -258,3 +258,9 @@ def test_a_name_over_a_team_at_the_end_signs_the_mail(categories: Classify) -> N
 def test_abstract_nouns_are_no_names(detector: Detector) -> None:
     assert not detector.person.is_name("Sekularisme") and not detector.person.is_name("Kærlighed")
     assert detector.person.is_name("Henning") and detector.person.is_name("Else")
+
+
+def test_a_name_over_a_short_line_inside_a_long_text_is_still_a_person(categories: Classify) -> None:
+    filler = "Vi ses på torsdag i klassen, hvor vi taler om ture og lektier. " * 8
+    body = f"Hej Lise\n\nSå ved du det.\n\nDagny Holt\nAstma og epilepsi\n\n{filler}"
+    assert "health" in categories(body, subject="Til orientering").categories

@@ -273,11 +273,20 @@ def _numbers_something_else(word: str) -> bool:
     return bool(stem) and not stem.startswith(CPR_LABEL_STEMS)
 
 
+def own_label(labels: list[str]) -> str | None:
+    """The word right before the number when it makes it an example or another kind of number
+    ("fx", "sagsnr.", "kampnr."): it outweighs a CPR label further back."""
+    word = labels[0] if labels else ""
+    if word and (word in EXAMPLE_WORDS or NEGATIVE_CUES.cue_of(word) or _numbers_something_else(word)):
+        return word
+    return None
+
+
 def labelled_other(text: str, start: int, count: int) -> bool:
     """The number starting at ``start`` is labelled as another kind of number ("Bookingnr.
     2006254823") by the words that say what it is, and nothing there says CPR; or it is an example."""
     labels = cue_words(text, start, count)
-    if labels and labels[0] in EXAMPLE_WORDS:
+    if own_label(labels):
         return True
     negative = NEGATIVE_CUES.find(labels) or identifier_before(labels)
     return bool(negative) and not POSITIVE_CUES.find(labels)
@@ -328,11 +337,12 @@ class CprRecognizer(PatternRecognizer):
             positive = POSITIVE_CUES.find([*before, *after])
             labels = cue_words(text, result.start, conf.context_before)
             negative = NEGATIVE_CUES.find(labels) or identifier_before(labels)
-            if labels and (NEGATIVE_CUES.cue_of(labels[0]) or _numbers_something_else(labels[0])):
+            own = own_label(labels)
+            if own:
                 positive = None  # "cpr.nr. 020390-3383, sagsnr. 1310250987": its own label says what it is
-            if labels and labels[0] in EXAMPLE_WORDS:  # "CPR-nr. (fx 010203-1234)": a format's example
+            if own in EXAMPLE_WORDS:  # "CPR-nr. (fx 010203-1234)": a format's example
                 score -= conf.negative_penalty
-                reasons.append(f"an example ('{labels[0]}') -{conf.negative_penalty:.2f}")
+                reasons.append(f"an example ('{own}') -{conf.negative_penalty:.2f}")
             person = None
             if not positive and not negative and self.person_near is not None:
                 person = self.person_near(window, conf.context_before)  # a name never outweighs "ordre"

@@ -4,7 +4,8 @@ The Danish lookup table of spacy-lookups-data has 553,000 forms; loaded whole in
 lemmatizer it costs ~225 MB per worker. Only the lemmas our recognizers compare against matter
 (terms, context and person words), so the lemmatizer is initialised explicitly with those entries,
 and "is this a dictionary word?" (used to tell names from words) is answered from a sorted array of
-hashes (~5 MB).
+hashes (~5 MB). The table is read entry by entry, never held whole: as a dict it cost ~125 MB at
+the worker's peak.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import accumulate, chain
 from pathlib import Path
@@ -58,12 +59,30 @@ def lookup_table_path(language: str = LANGUAGE) -> Path:
     return gz if gz.exists() else path
 
 
-def read_lookup_table(language: str = LANGUAGE) -> dict[str, str]:
+ENTRY_LINE = re.compile(r'\s*"([^"\\]*)"\s*:\s*"([^"\\]*)",?\s*')
+"""One ``"form": "lemma",`` line of a lookup table, without escapes (all but a few dozen lines)."""
+
+
+def lookup_entries(language: str = LANGUAGE) -> Iterator[tuple[str, str]]:
+    """The (form, lemma) pairs of a lookup table, read from the file line by line."""
     path = lookup_table_path(language)
     opener: Any = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
-        table: dict[str, str] = json.load(fh)
-    return table
+        yield from table_entries(fh)
+
+
+def table_entries(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """The (form, lemma) pairs in the lines of a JSON object of strings: a plain ``"form": "lemma",``
+    line by a regular expression, any other line (escapes, several entries, the braces) as JSON."""
+    for line in lines:
+        entry = ENTRY_LINE.fullmatch(line)
+        if entry:
+            yield entry[1], entry[2]
+            continue
+        body = line.strip().removeprefix("{").removesuffix("}").strip().rstrip(",")
+        if body:
+            pairs: dict[str, str] = json.loads("{" + body + "}")
+            yield from pairs.items()
 
 
 TOKEN = re.compile(r"-(?<![\w-]-)\d+|\d+,\d+|\w+(?:[-.'\u2019\u2013]\w+)*|[^\w\s]")
@@ -122,18 +141,21 @@ class Pipeline:
 def build_nlp(model: str | None, lemmas_of_interest: Iterable[str]) -> Pipeline:
     """The configured trained pipeline when installed, else blank Danish with the lookup lemmatizer
     (added and initialised explicitly, nothing downloaded); and the vocabulary of known words."""
-    english = read_lookup_table(SECOND_LANGUAGE)
-    english_words = Vocabulary(chain(english, english.values())).hashes
-    del english  # freed before the far larger Danish table is read: the worker's peak stays low
-    table = read_lookup_table()
-    vocabulary = Vocabulary(chain(table, table.values()), english_words)
-    if model and spacy.util.is_package(model):
-        del table
-        return Pipeline(spacy.load(model, disable=["ner", "parser"]), vocabulary, None)
+    english_words = Vocabulary(chain.from_iterable(lookup_entries(SECOND_LANGUAGE))).hashes
     wanted = {w.lower() for w in lemmas_of_interest}
-    kept = {form: lemma for form, lemma in table.items() if lemma.lower() in wanted and form != lemma}
+    kept: dict[str, str] = {}
+
+    def danish_words() -> Iterator[str]:
+        for form, lemma in lookup_entries():
+            yield form
+            yield lemma
+            if form != lemma and lemma.lower() in wanted:
+                kept[form] = lemma
+
+    vocabulary = Vocabulary(danish_words(), english_words)
+    if model and spacy.util.is_package(model):
+        return Pipeline(spacy.load(model, disable=["ner", "parser"]), vocabulary, None)
     kept.update({form[:1].upper() + form[1:]: lemma for form, lemma in list(kept.items())})
-    del table
     lookups = Lookups()
     lookups.add_table("lemma_lookup", kept)
     nlp = spacy.blank(LANGUAGE)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detectors.context import TokenArtifacts
 from detectors.engine import Detector, PreloadedSpacyNlpEngine
-from detectors.nlp import quick_doc
+from detectors.nlp import lookup_entries, lookup_table_path, quick_doc, table_entries
 
 
 @settings(max_examples=200, deadline=None)
@@ -51,3 +55,25 @@ def test_artifacts_without_a_doc_match_the_spacy_pipeline(
     assert [(t.text, t.lemma_, t.whitespace_) for t in artifacts.tokens] == [
         (t.text, t.lemma_, t.whitespace_) for t in doc
     ]
+
+
+def test_lookup_tables_read_line_by_line_match_the_json() -> None:
+    for language in ("da", "en"):
+        path = lookup_table_path(language)
+        opener: Any = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as fh:
+            whole: dict[str, str] = json.load(fh)
+        assert dict(lookup_entries(language)) == whole
+
+
+def test_table_lines_with_escapes_or_in_another_layout_are_read_as_json() -> None:
+    lines = [
+        "{\n",
+        '    "børn": "barn",\n',
+        '    "\\"citat\\"": "citat",\n',
+        '    "a": "b", "c\\u00e6": "d"\n',
+        "}\n",
+    ]
+    assert list(table_entries(lines)) == [("børn", "barn"), ('"citat"', "citat"), ("a", "b"), ("cæ", "d")]
+    assert list(table_entries(['{"x": "y", "z": "w"}'])) == [("x", "y"), ("z", "w")]
+    assert list(table_entries(["{}"])) == []

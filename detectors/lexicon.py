@@ -9,6 +9,8 @@ Every term, stoplist entry and cue also matches its ASCII spelling (``trivselsma
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,15 +192,55 @@ def build_automaton(terms: Iterable[Term]) -> Any:
     return automaton
 
 
+LINE_WRAP = re.compile(r"[ \t\r]*\n(?:[ \t]*>)*[ \t]*(?=[^\s>])")
+"""A line break inside a paragraph, with the quote marks that open the next line ("jeg er\\n> bi"):
+a phrase goes on over it. A blank line (a new paragraph) is no wrap."""
+
+
+@dataclass(frozen=True)
+class Unwrapped:
+    """A text with each line wrap made one space, and the way back to the text's own offsets."""
+
+    text: str
+    spaces: list[int]  # where each wrap's space is in ``text``
+    shifts: list[int]  # how far the text after each wrap has moved left
+
+    @classmethod
+    def of(cls, lower: str) -> Unwrapped:
+        pieces: list[str] = []
+        spaces: list[int] = []
+        shifts: list[int] = []
+        last = shift = 0
+        for wrap in LINE_WRAP.finditer(lower):
+            pieces += (lower[last : wrap.start()], " ")
+            spaces.append(wrap.start() - shift)
+            shift += wrap.end() - wrap.start() - 1
+            shifts.append(shift)
+            last = wrap.end()
+        if not spaces:
+            return cls(lower, spaces, shifts)
+        pieces.append(lower[last:])
+        return cls("".join(pieces), spaces, shifts)
+
+    def original(self, offset: int) -> int:
+        """The offset in the text of ``offset`` here (an end right before a wrap stays before it)."""
+        wraps = bisect_left(self.spaces, offset)
+        return offset + self.shifts[wraps - 1] if wraps else offset
+
+
 def _hits(automaton: Any, lower: str) -> Iterator[Hit]:
-    """Every occurrence of the automaton's terms in ``lower`` that respects their word boundaries."""
+    """Every occurrence of the automaton's terms in ``lower`` that respects their word boundaries;
+    a phrase may run over a line wrap."""
     if automaton is None:
         return
-    padded = " " + lower
-    for end_index, terms in automaton.iter(padded):
+    unwrapped = Unwrapped.of(lower.replace("_", " "))  # a column "jeg_foeler_mig_ensom" reads as words
+    flat = unwrapped.text
+    for end_index, terms in automaton.iter(" " + flat):
         end = end_index  # one less for the leading space, one more for an exclusive end
         for term, length in terms:
-            hit = _bounded(lower, end - length, end, term)
+            hit = _bounded(flat, end - length, end, term)
+            if hit is not None and unwrapped.shifts:
+                hit = Hit(term, unwrapped.original(hit.start), unwrapped.original(hit.end), hit.word)
             if hit is not None:
                 yield hit
 

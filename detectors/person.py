@@ -56,7 +56,8 @@ VISITING_PROFESSIONS = frozenset(["betjent", "lokalbetjent", "politibetjent", "p
                                   "læge", "overlæge", "tandlæge", "præst", "imam", "forfatter", "journalist",
                                   "foredragsholder", "oplægsholder", "instruktør", "konsulent",
                                   "ssp-konsulent"])  # fmt: skip
-"""'Lokalbetjent Kenneth Brix fortæller, hvad politiet ser': a visiting professional, not the subject."""
+"""'Lokalbetjent Kenneth Brix fortæller, hvad politiet ser': a visiting professional, not the subject
+(and so in a compound ending in one: 'PPR's skolepsykolog Christian Aagaard')."""
 QUOTES = frozenset(["'", '"', "“", "”", "«", "»", "‘", "’"])
 CLASS_WORDS = frozenset(["klasse", "kl", "årgang"])
 """'3. klasse', '7. kl.': a class written out."""
@@ -151,6 +152,10 @@ class PersonCues:
             return False  # "Blågårdsskolen", "Bakkegårdsvej": a school or a street ("Gade" is a name)
         if self.is_word(lower) or self.is_word(base):
             return False
+        if lower.endswith("nr") and len(lower) > 4:
+            head = lower[:-2]
+            if self.is_word(head) or (head.endswith("s") and self.is_word(head[:-1])):
+                return False  # "Ordrenr", "Fakturanr", "Sagsnr": a number's label, abbreviated
         if "é" in lower and self.is_word(lower.replace("é", "e")):
             return False  # "Notér", "Kontrollér": an imperative with its accent
         return not (self.is_compound(lower) or self.is_compound(base))
@@ -353,8 +358,9 @@ def _after_profession(texts: list[str], offset: int) -> bool:
     """The name at ``offset`` (or the name it ends) follows a visiting profession ("Lokalbetjent Kenneth
     Brix")."""
     for i in range(offset - 1, max(-1, offset - 4), -1):
-        if normalise(texts[i]) in VISITING_PROFESSIONS:
-            return True
+        word = normalise(texts[i])
+        if word in VISITING_PROFESSIONS or any(word.endswith(p) for p in VISITING_PROFESSIONS):
+            return True  # a compound names the profession too: skolepsykolog, sognepræst
         if not (texts[i][:1].isupper() and texts[i].isalpha()):
             return False  # back over the first names before a surname only
     return False

@@ -313,7 +313,7 @@ class TermRecognizer(ContextScoredRecognizer):
         return [self.result(hit) for hit in hits if hit.term.category in wanted]
 
     def lemma_hits(self, artifacts: NlpArtifacts, seen: set[tuple[int, Term]]) -> list[Hit]:
-        """Irregular forms (børn -> barn) found through the lookup lemmatizer."""
+        """Irregular forms (børn -> barn) found through the lookup lemmatizer, unless the stoplist stops them."""
         found: list[Hit] = []
         tokens = zip(token_texts(artifacts), artifacts.lemmas, artifacts.tokens_indices, strict=False)
         for token, lemma, start in [t for t in tokens if t[0] != t[1]]:  # most lemmas are the token
@@ -321,8 +321,9 @@ class TermRecognizer(ContextScoredRecognizer):
             if not terms or token.lower() == lemma.lower():
                 continue
             for term in terms:
-                if (start, term) not in seen:
-                    found.append(Hit(term, start, start + len(token), token.lower()))
+                hit = Hit(term, start, start + len(token), token.lower())
+                if (start, term) not in seen and not self.lexicon.stopped(hit):
+                    found.append(hit)
         return found
 
     def result(self, hit: Hit) -> RecognizerResult:

@@ -213,11 +213,16 @@ def test_whom_medicine_is_handed_to_is_no_subject(categories: Classify) -> None:
     assert categories(body, subject="Pakkeliste").categories == ()
 
 
-def test_a_visiting_professional_is_no_subject(categories: Classify) -> None:
-    body = (
+@pytest.mark.parametrize(
+    "body",
+    [
         "Hej alle på knallerthold 2\n\nUge 44: Lokalbetjent Kenneth Brix fortæller, hvad politiet ser: "
-        "trimmede knallerter giver bøde."
-    )
+        "trimmede knallerter giver bøde.",
+        "Vi inviterer til en aften i aulaen. Skolepsykolog Christian Aagaard fortæller om mobning, og om "
+        "hvad man gør, når et barn bliver holdt udenfor.",
+    ],
+)
+def test_a_visiting_professional_is_no_subject(categories: Classify, body: str) -> None:
     assert categories(body, subject="Plan for holdet").categories == ()
 
 
@@ -264,3 +269,13 @@ def test_a_name_over_a_short_line_inside_a_long_text_is_still_a_person(categorie
     filler = "Vi ses på torsdag i klassen, hvor vi taler om ture og lektier. " * 8
     body = f"Hej Lise\n\nSå ved du det.\n\nDagny Holt\nAstma og epilepsi\n\n{filler}"
     assert "health" in categories(body, subject="Til orientering").categories
+
+
+@pytest.mark.parametrize("word", ["Ordrenr", "Fakturanr", "Sagsnr", "Kundenr", "ApS"])
+def test_a_numbers_label_or_a_company_form_is_no_name(detector: Detector, word: str) -> None:
+    assert not detector.person.is_name(word)
+
+
+def test_an_invoice_for_a_test_is_about_no_one(categories: Classify) -> None:
+    body = "FAKTURA\nTestforlaget ApS\nFakturanr.: 0311241187\nOrdrenr.: 2610254006\n1 stk. Ordblindetest, lærervejledning"
+    assert categories(body, subject="Faktura").categories == ()

@@ -39,6 +39,28 @@ def test_term_syntax(tmp_path: Path, terms: str, text: str, expected: list[str])
     assert words(lexicon_of(tmp_path, f"category: health\nstrong: {terms}\n"), text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("mine forældre ved ikke at jeg er\n> bi, kun oscar ved det", "jeg er\n> bi"),
+        ("hun har ondt i\nmaven igen", "ondt i\nmaven"),
+        ("> > han har ondt i \n> > maven", "ondt i \n> > maven"),
+        ("ondt i\n\nmaven", None),  # a new paragraph is no wrap
+        ("ondt i\n>\n> maven", None),
+    ],
+)
+def test_a_phrase_goes_on_over_a_line_wrap(tmp_path: Path, text: str, found: str | None) -> None:
+    lexicon = lexicon_of(tmp_path, 'category: health\nstrong: ["ondt i maven", "jeg er bi"]\n')
+    hits = list(lexicon.hits(lower_same_length(text)))
+    assert [text[h.start : h.end] for h in hits] == ([found] if found else [])
+
+
+def test_offsets_after_a_wrap_are_the_texts_own(tmp_path: Path) -> None:
+    lexicon = lexicon_of(tmp_path, "category: health\nstrong: [astma]\n")
+    text = "han har\n>   fået\n> > astma i dag\nog astma igen"
+    assert [text[h.start : h.end] for h in lexicon.hits(lower_same_length(text))] == ["astma", "astma"]
+
+
 def test_stoplist_makes_a_hit_harmless(tmp_path: Path) -> None:
     lexicon = lexicon_of(tmp_path, "category: health\nstrong: [diagnose*]\nstoplist: [diagnose-station]\n")
     assert words(lexicon, "bilen på diagnose-stationen; diagnosen er klar") == ["diagnosen"]

@@ -313,7 +313,7 @@ class TermRecognizer(ContextScoredRecognizer):
         return [self.result(hit) for hit in hits if hit.term.category in wanted]
 
     def lemma_hits(self, artifacts: NlpArtifacts, seen: set[tuple[int, Term]]) -> list[Hit]:
-        """Irregular forms (børn -> barn) found through the lookup lemmatizer, unless the stoplist stops them."""
+        """Irregular forms (børn -> barn) found through the lookup lemmatizer, unless stoplisted."""
         found: list[Hit] = []
         tokens = zip(token_texts(artifacts), artifacts.lemmas, artifacts.tokens_indices, strict=False)
         for token, lemma, start in [t for t in tokens if t[0] != t[1]]:  # most lemmas are the token

@@ -271,11 +271,14 @@ def test_a_name_over_a_short_line_inside_a_long_text_is_still_a_person(categorie
     assert "health" in categories(body, subject="Til orientering").categories
 
 
-@pytest.mark.parametrize("word", ["Ordrenr", "Fakturanr", "Sagsnr", "Kundenr", "ApS"])
+@pytest.mark.parametrize("word", ["Ordrenr", "Fakturanr", "Sagsnr", "Kundenr", "ApS", "TikTok", "Snapchat"])
 def test_a_numbers_label_or_a_company_form_is_no_name(detector: Detector, word: str) -> None:
     assert not detector.person.is_name(word)
 
 
 def test_an_invoice_for_a_test_is_about_no_one(categories: Classify) -> None:
-    body = "FAKTURA\nTestforlaget ApS\nFakturanr.: 0311241187\nOrdrenr.: 2610254006\n1 stk. Ordblindetest, lærervejledning"
+    body = (
+        "FAKTURA\nTestforlaget ApS\nFakturanr.: 0311241187\nOrdrenr.: 2610254006\n"
+        "1 stk. Ordblindetest, lærervejledning"
+    )
     assert categories(body, subject="Faktura").categories == ()

@@ -46,7 +46,8 @@ def explained(result: Classification) -> list[tuple[str, str]]:
         (  # a lesson plan names thinkers and movements, not pupils
             "Religion C",
             "Forløbsplan Religion C (1.a, 1.c)\nUge 11: Scientology og new age som cases. Begreberne "
-            "sekt, konvertering og udmeldelse.\nUge 12: Religionskritik. Tekster af Feuerbach, Marx og Freud.",
+            "sekt, konvertering og udmeldelse.\nUge 12: Religionskritik. Tekster af Feuerbach, Marx "
+            "og Freud.",
         ),
         (  # a constructed case for supervision
             "Case til supervision",
@@ -229,14 +230,35 @@ def test_a_public_debate_is_general_only_when_announced_to_many(
         ("Mikkel i 2.g har bedt om at blive udmeldt af uddannelsen efter jul.", "education_readiness"),
         ("> mine forældre ved ikke at jeg er bi, så sig ikke noget\n> storm", "sexual_orientation"),
         ("Asta i 9.b er sprunget ud som lesbisk over for klassen.", "sexual_orientation"),
-        ("hej gesa. ask fra 3b har fået sin ritallin igen, lægen har sat dosis op så hold øje med ham", "health"),
+        (
+            "hej gesa. ask fra 3b har fået sin ritallin igen, lægen har sat dosis op så hold øje med ham",
+            "health",
+        ),
         ("Lasse fra min klasse virker meget presset og sidder for sig selv i pauserne.", "wellbeing"),
-        ("Hermed besked om, at Victor Hansen er udmeldt af GF2 smed efter eget ønske.", "education_readiness"),
-        ("Helle i 2.a fortæller, at stedfaren om natten har rørt hende på brystet og mellem benene.", "criminal"),
-        ("Helle i 2.a fortæller, at stedfaren om natten har rørt hende på brystet og mellem benene.", "sexual_orientation"),
+        (
+            "Hermed besked om, at Victor Hansen er udmeldt af GF2 smed efter eget ønske.",
+            "education_readiness",
+        ),
+        ("Sol stammer rigtig meget igen efter sommerferien, skriver hendes mor.", "health"),
+        ("Noah fra 9.b var oppe at køre med de blå i weekenden og havde en foldekniv i lommen.", "criminal"),
+        (
+            "Han siger nu til alle, at han dropper ud efter sommerferien, fortæller Louise om Noah i 9.b.",
+            "education_readiness",
+        ),
+        ("Helle har siden efteråret følt sig meget presset og grudede for mandagen.", "wellbeing"),
+        ("Jonas Holm er medlem af HK og vil have en bisidder med.", "union"),
+        (
+            "Helle i 2.a fortæller, at stedfaren om natten har rørt hende på brystet og mellem benene.",
+            "criminal",
+        ),
+        (
+            "Helle i 2.a fortæller, at stedfaren om natten har rørt hende på brystet og mellem benene.",
+            "sexual_orientation",
+        ),
         (
             "cpr,navn,klasse,jeg_foeler_mig_ensom,jeg_er_glad_for_min_klasse\n"
-            "1901085994,Selma Friis,2.a,Meget ofte,Helt uenig\n1205086772,Maja Qureshi,2.a,Ofte,Hverken enig eller uenig",
+            "1901085994,Selma Friis,2.a,Meget ofte,Helt uenig\n"
+            "1205086772,Maja Qureshi,2.a,Ofte,Hverken enig eller uenig",
             "wellbeing_survey",
         ),
     ],
@@ -253,10 +275,15 @@ def test_new_phrasings_of_sensitive_facts(categories: Classify, body: str, categ
         ("Emil i 4.b faldt på numsen i idræt, men slog sig ikke.", "sexual_orientation"),
         ("Husk at vi ikke accepterer grimme kommentarer på holdet.", "wellbeing"),
         ("Jonas i GF2 er bortvist fra elevhjemmet i en uge efter festen.", "hr_confidential"),
-        ("Karen Holm i 8.b er meldt ind i spejderne, og moren er udmeldt af folkekirken.", "education_readiness"),
+        (
+            "Karen Holm i 8.b er meldt ind i spejderne, og moren er udmeldt af folkekirken.",
+            "education_readiness",
+        ),
         ("Bierne i skolehaven er sprunget ud af kuben, siger Asta i 9.b.", "sexual_orientation"),
         ("Sofie Lund i 3.c er lidt stresset over afleveringen i morgen.", "health"),
         ("Emil i 4.b fik en bold mellem benene i frikvarteret og græd lidt.", "criminal"),
+        ("Venlig hilsen\nHelle Kirkegaard, skolesekretær, om Jonas i 4.b", "religion"),
+        ("Referat: MUS_referat_HK_2025 for Helle Kirkegaard", "union"),
     ],
 )
 def test_everyday_phrasings_are_no_sensitive_fact(categories: Classify, body: str, category: str) -> None:

@@ -31,6 +31,11 @@ ORGANISATION_WORDS = frozenset(
 ORGANISATION_ENDINGS = ("skole", "skolen", "kommune", "centret", "center", "gymnasium", "vej", "gade")
 NOUN_ENDINGS = ("isme", "ismen", "tion", "tionen", "hed", "heden", "skab", "skabet", "itet", "iteten")
 """Endings of Danish abstract nouns ("Sekularisme", "Kærlighed"): no given name or surname ends so."""
+TITLE_ENDINGS = ("leder", "lederen", "lærer", "læreren", "vejleder", "pædagog", "koordinator", "sekretær",
+                 "konsulent", "assistent", "medarbejder", "chef", "rådgiver", "plejerske")  # fmt: skip
+"""Endings of job titles ("Elevhjemsleder", "Kollegieleder", "Skolesekretær"): no name ends so."""
+ASCII_LETTERS = (("ae", "æ"), ("oe", "ø"))
+"""A word written without Danish letters ("Ansoeger", "Gaeld") is still a word."""
 NO_MARK = ("", "")
 """A token that says nothing about a person."""
 PARAGRAPH_TOKENS = 48
@@ -148,8 +153,11 @@ class PersonCues:
         base = lower[:-1] if lower.endswith("s") and len(lower) > 3 else lower
         if lower in self.first_names or base in self.first_names:
             return True
-        if any(lower.endswith(e) and len(lower) > len(e) + 2 for e in (*ORGANISATION_ENDINGS, *NOUN_ENDINGS)):
-            return False  # "Blågårdsskolen", "Bakkegårdsvej": a school or a street ("Gade" is a name)
+        if any(
+            lower.endswith(e) and len(lower) > len(e) + 2
+            for e in (*ORGANISATION_ENDINGS, *NOUN_ENDINGS, *TITLE_ENDINGS)
+        ):
+            return False  # "Blågårdsskolen", "Bakkegårdsvej", "Elevhjemsleder" ("Gade" is a name)
         if self.is_word(lower) or self.is_word(base):
             return False
         if lower.endswith("nr") and len(lower) > 4:
@@ -158,6 +166,12 @@ class PersonCues:
                 return False  # "Ordrenr", "Fakturanr", "Sagsnr": a number's label, abbreviated
         if "é" in lower and self.is_word(lower.replace("é", "e")):
             return False  # "Notér", "Kontrollér": an imperative with its accent
+        if len(lower) > 4 and any(a in lower for a, _ in ASCII_LETTERS):
+            danish = lower
+            for ascii_pair, letter in ASCII_LETTERS:
+                danish = danish.replace(ascii_pair, letter)
+            if self.is_word(danish):
+                return False
         return not (self.is_compound(lower) or self.is_compound(base))
 
     def is_word_name(self, text: str) -> bool:

@@ -282,3 +282,13 @@ def test_an_invoice_for_a_test_is_about_no_one(categories: Classify) -> None:
         "1 stk. Ordblindetest, lærervejledning"
     )
     assert categories(body, subject="Faktura").categories == ()
+
+
+@pytest.mark.parametrize("word", ["Elevhjemsleder", "Kollegieleder", "Ansoeger", "Gaeld", "Bilka", "Oct", "Mr"])
+def test_titles_words_without_danish_letters_and_shops_are_no_names(detector: Detector, word: str) -> None:
+    assert not detector.person.is_name(word)
+
+
+@pytest.mark.parametrize("word", ["Zoe", "Noel", "Michaela", "Aagaard", "Damgaard", "Jan"])
+def test_names_with_ae_oe_or_aa_stay_names(detector: Detector, word: str) -> None:
+    assert detector.person.is_name(word)

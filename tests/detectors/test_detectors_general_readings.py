@@ -248,6 +248,10 @@ def test_a_public_debate_is_general_only_when_announced_to_many(
         ("Helle har siden efteråret følt sig meget presset og grudede for mandagen.", "wellbeing"),
         ("Jonas Holm er medlem af HK og vil have en bisidder med.", "union"),
         (
+            "Ask Vestergaard går på orlov. Ask og hans mand, Jonas Ravn, henter deres søn i april.",
+            "sexual_orientation",
+        ),
+        (
             "Helle i 2.a fortæller, at stedfaren om natten har rørt hende på brystet og mellem benene.",
             "criminal",
         ),

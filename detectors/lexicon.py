@@ -192,9 +192,13 @@ def build_automaton(terms: Iterable[Term]) -> Any:
     return automaton
 
 
-LINE_WRAP = re.compile(r"[ \t\r]*\n(?:[ \t]*>)*[ \t]*(?=[^\s>])")
-"""A line break inside a paragraph, with the quote marks that open the next line ("jeg er\\n> bi"):
+LONG_WRAP = re.compile(
+    r"[ \t\r]+\n(?:[ \t]*>)*[ \t]*(?=[^\s>])|\n(?:[ \t]*>)+[ \t]*(?=[^\s>])|\n[ \t]+(?=[^\s>])"
+)
+"""A line break inside a paragraph with spaces or the quote marks that open the next line ("jeg er\\n> bi"):
 a phrase goes on over it. A blank line (a new paragraph) is no wrap."""
+SHORT_WRAP = re.compile(r"\n(?=[^\s>])")
+"""A bare line break inside a paragraph: one space, the same length (the common case, done in C)."""
 
 
 @dataclass(frozen=True)
@@ -202,25 +206,25 @@ class Unwrapped:
     """A text with each line wrap made one space, and the way back to the text's own offsets."""
 
     text: str
-    spaces: list[int]  # where each wrap's space is in ``text``
-    shifts: list[int]  # how far the text after each wrap has moved left
+    spaces: list[int]  # where each long wrap's space is in ``text``
+    shifts: list[int]  # how far the text after each long wrap has moved left
 
     @classmethod
     def of(cls, lower: str) -> Unwrapped:
-        pieces: list[str] = []
         spaces: list[int] = []
         shifts: list[int] = []
+        if "\n" not in lower:
+            return cls(lower, spaces, shifts)
+        pieces: list[str] = []
         last = shift = 0
-        for wrap in LINE_WRAP.finditer(lower):
+        for wrap in LONG_WRAP.finditer(lower):
             pieces += (lower[last : wrap.start()], " ")
             spaces.append(wrap.start() - shift)
             shift += wrap.end() - wrap.start() - 1
             shifts.append(shift)
             last = wrap.end()
-        if not spaces:
-            return cls(lower, spaces, shifts)
-        pieces.append(lower[last:])
-        return cls("".join(pieces), spaces, shifts)
+        text = "".join([*pieces, lower[last:]]) if spaces else lower
+        return cls(SHORT_WRAP.sub(" ", text), spaces, shifts)
 
     def original(self, offset: int) -> int:
         """The offset in the text of ``offset`` here (an end right before a wrap stays before it)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import ahocorasick
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.tokens import Doc
 
@@ -157,6 +159,16 @@ class CueSet:
     phrases: tuple[str, ...] = ()
     seen: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Answers already given ("" for no cue): words repeat across the windows of a worker's mail."""
+    phrase_automaton: Any = field(default=None, compare=False, repr=False)
+    """The phrases in one automaton: one pass over a window's text finds every phrase in it."""
+
+    def __post_init__(self) -> None:
+        if self.phrases:
+            automaton = ahocorasick.Automaton()
+            for phrase in self.phrases:
+                automaton.add_word(phrase, phrase)
+            automaton.make_automaton()
+            object.__setattr__(self, "phrase_automaton", automaton)
 
     @classmethod
     def of(cls, words: Iterable[str]) -> CueSet:
@@ -216,7 +228,7 @@ class CueSet:
         cue = next(filter(None, cues), None)
         if cue:
             return cue
-        for phrase in self.phrases:
-            if phrase in text:
-                return phrase
-        return None
+        if self.phrase_automaton is None or not text:
+            return None
+        present = {phrase for _, phrase in self.phrase_automaton.iter(text)}
+        return next((phrase for phrase in self.phrases if phrase in present), None)  # the most specific

@@ -122,6 +122,7 @@ class Detector:
             not_names=self.lexicon.not_names,
             first_names=self.lexicon.first_names,
             word_names=self.lexicon.word_names,
+            german_words=self.lexicon.german_words,
             vocabulary=pipeline.vocabulary,
             term_words=self.lexicon.term_words,
         )

@@ -28,7 +28,7 @@ INFLECTIONS = frozenset(
 
 BOUNDARIES = " \n\t\r\u00a0(-/\"'.,:;«»“”„*[>_|=+&"
 SHIPPED_TERMS_DIR = Path(__file__).resolve().parent.parent / "config" / "terms"
-LIST_FILES = ("person", "generic", "first_names", "places", "english_words")
+LIST_FILES = ("person", "generic", "first_names", "places", "english_words", "german_words")
 """Term files that describe context rather than a category."""
 
 
@@ -108,6 +108,8 @@ class Lexicon:
     person_words: frozenset[str] = frozenset()
     person_phrases: tuple[str, ...] = ()
     not_names: frozenset[str] = frozenset()
+    german_words: frozenset[str] = frozenset()
+    """Frequent German words (german_words.yaml): the parts of German compounds ("Deutschbuch")."""
     first_names: frozenset[str] = frozenset()
     """Given names that are names whatever the lemma table says (first_names.yaml's names)."""
     word_names: frozenset[str] = frozenset()
@@ -192,11 +194,12 @@ def build_automaton(terms: Iterable[Term]) -> Any:
     return automaton
 
 
-LONG_WRAP = re.compile(
-    r"[ \t\r]+\n(?:[ \t]*>)*[ \t]*(?=[^\s>])|\n(?:[ \t]*>)+[ \t]*(?=[^\s>])|\n[ \t]+(?=[^\s>])"
-)
-"""A line break inside a paragraph with spaces or the quote marks that open the next line ("jeg er\\n> bi"):
+LONG_WRAP = re.compile(r"\n(?:[ \t]*>)+[ \t]*(?=[^\s>])|\n[ \t]+(?=[^\s>])")
+"""A line break inside a paragraph with the quote marks or spaces that open the next line ("jeg er\\n> bi"):
 a phrase goes on over it. A blank line (a new paragraph) is no wrap."""
+SPACED_WRAP = re.compile(rf"[ \t\r]+\n(?:[ \t]*>)*[ \t]*(?=[^\s>])|{LONG_WRAP.pattern}")
+"""The same with spaces before the break too ("ondt i \\nmaven", format=flowed); slower, as it may start
+at any space, so used only when the text has such a line end."""
 SHORT_WRAP = re.compile(r"\n(?=[^\s>])")
 """A bare line break inside a paragraph: one space, the same length (the common case, done in C)."""
 
@@ -217,7 +220,8 @@ class Unwrapped:
             return cls(lower, spaces, shifts)
         pieces: list[str] = []
         last = shift = 0
-        for wrap in LONG_WRAP.finditer(lower):
+        spaced = " \n" in lower or "\t\n" in lower or "\r\n" in lower
+        for wrap in (SPACED_WRAP if spaced else LONG_WRAP).finditer(lower):
             pieces += (lower[last : wrap.start()], " ")
             spaces.append(wrap.start() - shift)
             shift += wrap.end() - wrap.start() - 1
@@ -331,7 +335,8 @@ def terms_dir(configured: Path) -> Path:
 
 def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
     """Read every term file of a folder (one per category, plus person.yaml, generic.yaml,
-    first_names.yaml, and places.yaml and english_words.yaml, whose words are no names)."""
+    first_names.yaml, and places.yaml, english_words.yaml and german_words.yaml, whose words are no
+    names)."""
     tiers = [*tiers, ANCHOR]
     folder = terms_dir(folder)
     lists: dict[str, TermList] = {}
@@ -345,6 +350,7 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
     words = _words(person, "words", folder / "person.yaml")
     first_names = _read_plain(folder / "first_names.yaml")
     english = _words(_read_plain(folder / "english_words.yaml"), "words", folder / "english_words.yaml")
+    german = _words(_read_plain(folder / "german_words.yaml"), "words", folder / "german_words.yaml")
     place_file = _read_plain(folder / "places.yaml")
     places = [
         *_words(place_file, "places", folder / "places.yaml"),
@@ -354,7 +360,10 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
         lists=lists,
         person_words=frozenset(w for w in words if " " not in w),
         person_phrases=tuple(w for w in words if " " in w),
-        not_names=frozenset([*_words(person, "not_names", folder / "person.yaml"), *places, *english]),
+        not_names=frozenset(
+            [*_words(person, "not_names", folder / "person.yaml"), *places, *english, *german]
+        ),
+        german_words=frozenset(german),
         first_names=frozenset(_words(first_names, "names", folder / "first_names.yaml")),
         word_names=frozenset(_words(first_names, "word_names", folder / "first_names.yaml")),
         generic_words=frozenset(_words(generic, "words", folder / "generic.yaml")),

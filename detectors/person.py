@@ -29,8 +29,10 @@ ORGANISATION_WORDS = frozenset(
      "fritidsklub", "fritidsklubben", "ungdomsskole", "ungdomsskolen"]
 )  # fmt: skip
 ORGANISATION_ENDINGS = ("skole", "skolen", "kommune", "centret", "center", "gymnasium", "vej", "gade")
-NOUN_ENDINGS = ("isme", "ismen", "tion", "tionen", "hed", "heden", "skab", "skabet", "itet", "iteten")
-"""Endings of Danish abstract nouns ("Sekularisme", "Kærlighed"): no given name or surname ends so."""
+NOUN_ENDINGS = ("isme", "ismen", "tion", "tionen", "hed", "heden", "skab", "skabet", "itet", "iteten",
+                "nummer", "nummeret")  # fmt: skip
+"""Endings of Danish abstract nouns ("Sekularisme", "Kærlighed") and of a number's name ("Ordrenummer",
+"Bestellnummer"): no given name or surname ends so."""
 TITLE_ENDINGS = ("leder", "lederen", "lærer", "læreren", "vejleder", "pædagog", "koordinator", "sekretær",
                  "konsulent", "assistent", "medarbejder", "chef", "rådgiver", "plejerske")  # fmt: skip
 """Endings of job titles ("Elevhjemsleder", "Kollegieleder", "Skolesekretær"): no name ends so."""
@@ -60,7 +62,8 @@ the name (the weather, a tree or the sun rarely has a seizure)."""
 VISITING_PROFESSIONS = frozenset(["betjent", "lokalbetjent", "politibetjent", "politiassistent", "psykolog",
                                   "læge", "overlæge", "tandlæge", "præst", "imam", "forfatter", "journalist",
                                   "foredragsholder", "oplægsholder", "instruktør", "konsulent",
-                                  "ssp-konsulent"])  # fmt: skip
+                                  "ssp-konsulent", "pastor", "pastorin", "pfarrer", "pfarrerin", "priester",
+                                  "polizist", "polizistin", "arzt", "ärztin"])  # fmt: skip
 """'Lokalbetjent Kenneth Brix fortæller, hvad politiet ser': a visiting professional, not the subject
 (and so in a compound ending in one: 'PPR's skolepsykolog Christian Aagaard')."""
 QUOTES = frozenset(["'", '"', "“", "”", "«", "»", "‘", "’"])
@@ -105,6 +108,8 @@ class PersonCues:
     compound ("Rasmus", "Morten")."""
     word_names: Container[str] = frozenset()
     """Given names that are everyday words too ("Storm", "Bo", "Per"): names inside a sentence only."""
+    german_words: Container[str] = frozenset()
+    """Frequent German words: German compounds are no names either ("Arbeitsheft", "Lehrerhandbuch")."""
     name_cache: dict[str, bool] = field(default_factory=dict, compare=False)
     marks: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
@@ -119,14 +124,22 @@ class PersonCues:
         )
 
     def is_compound(self, lower: str) -> bool:
-        """Danish compounds are rarely in the lemma table: two known words (with a linking s or e)."""
-        vocabulary = self.vocabulary
+        """Danish compounds are rarely in the lemma table: two known words (with a linking s or e);
+        a German one is two words of which one at least is a German word of four letters or more."""
+        vocabulary, german = self.vocabulary, self.german_words
         for i in range(3, len(lower) - 2):
             head, tail = lower[:i], lower[i:]
-            if tail in vocabulary and (
-                head in vocabulary or (head[-1] in "se" and len(head) > 3 and head[:-1] in vocabulary)
-            ):
+            linked = head[:-1] if head[-1] in "se" and len(head) > 3 else ""
+            if tail in vocabulary and (head in vocabulary or (linked and linked in vocabulary)):
                 return True
+            if (len(tail) > 3 and tail in german) or (len(head) > 3 and (head in german or linked in german)):
+                known = (tail in vocabulary or tail in german) and (
+                    head in vocabulary
+                    or head in german
+                    or (linked and (linked in vocabulary or linked in german))
+                )
+                if known:
+                    return True
         return False
 
     def is_name(self, text: str) -> bool:

@@ -284,7 +284,9 @@ def test_an_invoice_for_a_test_is_about_no_one(categories: Classify) -> None:
     assert categories(body, subject="Faktura").categories == ()
 
 
-@pytest.mark.parametrize("word", ["Elevhjemsleder", "Kollegieleder", "Ansoeger", "Gaeld", "Bilka", "Oct", "Mr"])
+@pytest.mark.parametrize(
+    "word", ["Elevhjemsleder", "Kollegieleder", "Ansoeger", "Gaeld", "Bilka", "Oct", "Mr"]
+)
 def test_titles_words_without_danish_letters_and_shops_are_no_names(detector: Detector, word: str) -> None:
     assert not detector.person.is_name(word)
 

@@ -327,6 +327,9 @@ EXAMPLE_WORDS = frozenset(["fx", "f.eks", "feks", "eks", "eksempel", "eksempelvi
 """The word right before a number that makes it an example of a format ("fx 010203-1234")."""
 NUMBER_ENDINGS = ("nr", "nummer", "numre", "nummeret")
 """'kampnr.', 'billetnummer', 'holdnr': a compound naming its number as something's number."""
+IDENTIFIER_TAILS = ("bestilling", "booking", "billet", "reservation", "ordre", "faktura", "kvittering",
+                    "bestellung", "buchung", "rechnung")  # fmt: skip
+"""'bordbestilling 2006251845', 'hotelbooking', 'togbillet': a compound naming a booking or an order."""
 CPR_LABEL_STEMS = ("cpr", "person", "pers", "fødsel", "sygesikring", "social", "elev", "barn")
 """Compounds of a CPR's own labels (cpr-nummer, personnr, fødselsnummer): never another kind."""
 
@@ -344,6 +347,7 @@ def identifier_before(before: list[str]) -> str | None:
 def _numbers_something_else(word: str) -> bool:
     word = word.rstrip(".:")
     stem = next((word[: -len(e)] for e in NUMBER_ENDINGS if word.endswith(e) and len(word) > len(e) + 2), "")
+    stem = stem or next((word for e in IDENTIFIER_TAILS if word.endswith(e) and len(word) > len(e) + 2), "")
     return bool(stem) and not stem.startswith(CPR_LABEL_STEMS)
 
 

@@ -69,6 +69,9 @@ VISITING_PROFESSIONS = frozenset(["betjent", "lokalbetjent", "politibetjent", "p
 QUOTES = frozenset(["'", '"', "“", "”", "«", "»", "‘", "’"])
 CLASS_WORDS = frozenset(["klasse", "kl", "årgang"])
 """'3. klasse', '7. kl.': a class written out."""
+FAMILY_WORDS = frozenset(["far", "mor", "forældre", "farmor", "mormor", "farfar", "morfar", "bror", "søster",
+                          "familie", "stedfar", "stedmor", "papfar", "papmor"])  # fmt: skip
+"""'Vilds far', 'Storms mor': a word name in the genitive before a family member is a child's name."""
 TIE_WORDS = frozenset(["søn", "datter", "barn", "elev", "lærling", "bror", "søster", "dreng", "pige"])
 """'din søn Emil', 'vores elev Ida': the name after these is a pupil or a child."""
 
@@ -323,8 +326,11 @@ class PersonCues:
         if before and "\n" not in before and before not in SENTENCE_OPENERS:
             return True
         following = next((t for t in texts[offset + 1 :] if not t.isspace() or "\n" in t), "")
-        return (following[:1].isupper() and following.isalpha() and not following.isupper()) or (
-            following in NAME_VERBS or bool(CLASS_RE.match(following))  # "Vild 2.a - krampeanfald"
+        return (
+            (following[:1].isupper() and following.isalpha() and not following.isupper())
+            or following in NAME_VERBS
+            or bool(CLASS_RE.match(following))  # "Vild 2.a - krampeanfald"
+            or (texts[offset].endswith("s") and following.lower() in FAMILY_WORDS)  # "Vilds far anholdt"
         )
 
     def tied_to_pupil(self, window: TokenWindow, person: Person) -> bool:

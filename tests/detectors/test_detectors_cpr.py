@@ -122,6 +122,9 @@ def test_modulus11_raises_confidence(find: Find) -> None:
     "text",
     [
         "Bookingnr. 1410251045 til Zoologisk Have",
+        "Restaurant Strandlyst (bordbestilling 2006251845) kl. 18",
+        "Din hotelbooking 1410251045 er bekræftet",
+        "Bestellnummer: 1209254471",
         "Ordrenr. 1503124812 på 28 Chromebooks",
         "Faktura 3005241187 forfalder",
         "Reg.nr. 1234 Kontonr. 2103871234",

@@ -247,6 +247,24 @@ def test_a_public_debate_is_general_only_when_announced_to_many(
         ),
         ("Helle har siden efteråret følt sig meget presset og grudede for mandagen.", "wellbeing"),
         ("Jonas Holm er medlem af HK og vil have en bisidder med.", "union"),
+        ("Helle i 9.b har kastet op efter aftensmaden igen, hun har tabt sig og spiser næsten kun salat.", "health"),
+        (
+            "Det private billede af L.M. fra 8.c, som hun sendte til sin kæreste, er delt i to gruppechats.",
+            "criminal",
+        ),
+        (
+            "hej jakob\njeg vil gerne døbes til påske. mine forældre er jehovas vidner og må ikke vide det",
+            "religion",
+        ),
+        (
+            "Emne: Indmeldelse i FSL – Ahmad Nouri\nDet er ordnet, du får et velkomstbrev fra kredsen.",
+            "union",
+        ),
+        (
+            "Jeg har i dag fritaget pædagog Ask Lindberg fra tjeneste med løn, mens sagen undersøges.",
+            "hr_confidential",
+        ),
+        ("Vilds far anholdt i weekenden?? hvad siger vi til 4.a", "criminal"),
         (
             "Ask Vestergaard går på orlov. Ask og hans mand, Jonas Ravn, henter deres søn i april.",
             "sexual_orientation",
@@ -288,6 +306,10 @@ def test_new_phrasings_of_sensitive_facts(categories: Classify, body: str, categ
         ("Emil i 4.b fik en bold mellem benene i frikvarteret og græd lidt.", "criminal"),
         ("Venlig hilsen\nHelle Kirkegaard, skolesekretær, om Jonas i 4.b", "religion"),
         ("Referat: MUS_referat_HK_2025 for Helle Kirkegaard", "union"),
+        (
+            "Vi har et privat billede fra lejrskolen af Emma i 8.c på skolens hjemmeside.",
+            "sexual_orientation",
+        ),
     ],
 )
 def test_everyday_phrasings_are_no_sensitive_fact(categories: Classify, body: str, category: str) -> None:

@@ -231,3 +231,27 @@ def test_words_that_only_start_like_a_negative_cue_keep_the_cpr(find: Find, text
 
 def test_a_cpr_alone_in_a_subject_is_found(find: Find) -> None:
     assert len(cprs(find, "Fwd: 1203104411", "subject")) == 1
+
+
+def test_answers_on_the_survey_scale_after_the_question_are_survey_answers(categories: Classify) -> None:
+    body = (
+        "Hej Lene\n\nTrivselsmåling 2025 – Valentinas svar (Valentina Rask i 5.a):\n\n"
+        "Har du nogen at lege med i frikvarteret? Sjældent\n\nEr du glad for din klasse? Nej\n"
+    )
+    result = categories(body, "Valentina 5.a")
+    assert "wellbeing_survey" in result.categories, explained(result)
+
+
+def test_a_question_in_a_talk_is_no_survey_answer(categories: Classify) -> None:
+    body = "Hej Lene\n\nJeg talte med Valentina Rask i 5.a i dag. Hun er glad for sin klasse? Ja, meget.\n"
+    result = categories(body, "Valentina 5.a")
+    assert "wellbeing_survey" not in result.categories, explained(result)
+
+
+def test_a_blank_questionnaire_is_no_one_s_answers(categories: Classify) -> None:
+    body = (
+        "Kære forældre\n\nSpørgsmålene i trivselsmålingen:\nHar du nogen at lege med? Ja / Nej\n"
+        "Er du glad for din klasse? Ja / Nej\n"
+    )
+    result = categories(body, "Trivselsmåling uge 5")
+    assert result.categories == (), explained(result)

@@ -247,7 +247,10 @@ def test_a_public_debate_is_general_only_when_announced_to_many(
         ),
         ("Helle har siden efteråret følt sig meget presset og grudede for mandagen.", "wellbeing"),
         ("Jonas Holm er medlem af HK og vil have en bisidder med.", "union"),
-        ("Helle i 9.b har kastet op efter aftensmaden igen, hun har tabt sig og spiser næsten kun salat.", "health"),
+        (
+            "Helle i 9.b har kastet op efter aftensmaden igen, hun har tabt sig og spiser næsten kun salat.",
+            "health",
+        ),
         (
             "Det private billede af L.M. fra 8.c, som hun sendte til sin kæreste, er delt i to gruppechats.",
             "criminal",

@@ -95,6 +95,16 @@ NEGATIVE_CUES = CueSet.of(
         "reg.nr",
         "regnr",
         "ean",
+        "gavekort*",
+        "værdikort*",
+        "pakke*",
+        "forsendelse*",
+        "gls",
+        "postnord",
+        "dao",
+        "bring",
+        "ups",
+        "dhl",
         "gln",
         "tracking",
         "track",
@@ -206,11 +216,13 @@ CPR's own context says: "sag" not "sags*" (sagsbehandler), "konto" not "konto*" 
 IDENTIFIER_NOUNS = CueSet.of(
     ("reservation*", "bestilling*", "billet*", "booking*", "ordre*", "faktura*", "kunde*", "abonnement*",
      "sag", "sagen", "id", "ref", "order*", "invoice*", "customer*", "account*", "ticket*", "case",
-     "bestellung*", "rechnung*", "auftrag*", "buchung*", "sendung*")
+     "bestellung*", "rechnung*", "auftrag*", "buchung*", "sendung*", "gavekort*", "pakke*")
 )  # fmt: skip
 """Nouns that name the number right after them ("vores reservation 1106260417", "billet nr. 22082514"):
 only as the nearest word (past "nr."), since further back they may head a pupil's line."""
 NUMBER_WORDS = frozenset(["nr", "no", "nummer", "nummeret", "number", "#", ""])
+LIST_JOINERS = frozenset(["og", "eller", "samt", "and", "or", "und", "oder"])
+"""'nr. 2510250846 og 2510250847': the numbers of a list share the label before the first."""
 """'nr.', 'nummer': the noun before them names the number; alone ("Nummer: ...") they may be a CPR."""
 
 
@@ -336,11 +348,12 @@ CPR_LABEL_STEMS = ("cpr", "person", "pers", "fødsel", "sygesikring", "social", 
 
 def identifier_before(before: list[str]) -> str | None:
     """The identifier noun that is the nearest word before the number, if it is one: a noun such as
-    'reservation' or 'billet' (past 'nr.'), or any compound that names a number ('kampnr.') but a
-    CPR's own labels."""
-    if before and _numbers_something_else(before[0]):
-        return before[0]
-    nearest = next((word for word in before if word not in NUMBER_WORDS), "")
+    'reservation' or 'billet' (past 'nr.', past the numbers of a list: 'gavekort nr. X og Y'), or any
+    compound that names a number ('kampnr.', 'Pakkenr. (GLS)') but a CPR's own labels."""
+    words = [word for word in before if word not in LIST_JOINERS]
+    if any(_numbers_something_else(word) for word in words[:2]):
+        return next(word for word in words[:2] if _numbers_something_else(word))
+    nearest = next((word for word in words if word not in NUMBER_WORDS), "")
     return IDENTIFIER_NOUNS.cue_of(nearest) or None
 
 

@@ -90,8 +90,11 @@ class CategoryRule(BaseModel):
 DEFAULT_RULES = {
     "cpr": CategoryRule(threshold=0.5, further=1.0, cap=10.0),
     "unscannable": CategoryRule(threshold=0.01),
+    "wellbeing": CategoryRule(further=0.4),
+    "health": CategoryRule(further=0.45),
 }
-"""One CPR is enough; anything unreadable is enough."""
+"""One CPR is enough; anything unreadable is enough; poor wellbeing and a health matter show as several
+mild signals together (the same as config/mailvagt.yaml)."""
 
 
 class DetectorSettings(BaseModel):

@@ -28,7 +28,7 @@ def test_repeats_of_one_term_count_once_and_further_terms_add_a_share() -> None:
     repeated = classify([term("wellbeing", 0.7, "mobbet")] * 5, settings)
     assert repeated.scores[0].score == 0.7
     varied = classify([term("wellbeing", 0.7, t) for t in ("mobbet", "ensom", "græder")], settings)
-    assert varied.scores[0].score == round(0.7 + 0.25 * 1.4, 3)
+    assert varied.scores[0].score == round(0.7 + settings.rule("wellbeing").further * 1.4, 3)
     assert "wellbeing" in varied.categories
 
 
@@ -83,3 +83,14 @@ def test_explanation_names_score_threshold_and_terms() -> None:
         line.startswith("health: 1.00 / 1.00") and "astma*" in line and "counts" in line for line in lines
     )
     assert any(line.startswith("social:") and "below threshold" in line for line in lines)
+
+
+def test_the_embedded_rules_are_the_shipped_configs() -> None:
+    from pathlib import Path
+
+    from gateway.config import load_settings
+
+    shipped = load_settings(Path(__file__).resolve().parents[2] / "config" / "mailvagt.yaml").detectors
+    embedded = DetectorSettings()
+    for category in ("cpr", "unscannable", "wellbeing", "health", "grades", "social"):
+        assert shipped.rule(category) == embedded.rule(category), category

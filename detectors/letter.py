@@ -152,9 +152,10 @@ def greets_or_signs(texts: list[str], offset: int) -> bool:
 
 CONTACT_VERBS = frozenset(["ring", "ringe", "sms", "sms'e", "skriv", "skrive", "mail", "maile", "send",
                            "sende", "henvend", "henvende", "kontakt", "kontakte", "sig", "sige",
-                           "besked", "aflever", "aflevere", "afleveres"])  # fmt: skip
-"""'Ring til Birgit', 'sig det til Kirsten', 'giv besked til Bo': the name after 'til' is whom the
-reader answers ('tal med Ida om hendes astma' speaks of Ida)."""
+                           "besked", "aflever", "aflevere", "afleveres", "book", "booke", "bestil",
+                           "samtale"])  # fmt: skip
+"""'Ring til Birgit', 'sig det til Kirsten', 'giv besked til Bo', 'book en samtale hos mig': the name
+after 'til' or 'hos' is whom the reader answers ('tal med Ida om hendes astma' speaks of Ida)."""
 CONTACT_REACH = 3
 """How many words back from 'til' the contact verb may stand ('sig det lige til Kirsten')."""
 DIRECT_CONTACT_VERBS = frozenset(["ring", "sms", "mail", "maile", "kontakt", "kontakte"])
@@ -171,7 +172,7 @@ def names_the_contact(texts: list[str], offset: int) -> bool:
         if at < 0:
             return False
     previous = texts[at].lower() if at >= 0 else ""
-    if previous == "til":
+    if previous in ("til", "hos"):  # "book en samtale hos mig", "ring til Birgit"
         before = texts[max(0, at - 2 * CONTACT_REACH - 1) : at]
         words = [t.lower() for t in before if not t.isspace()]
         if not any(w in CONTACT_VERBS for w in words[-CONTACT_REACH:]):

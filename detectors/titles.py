@@ -17,6 +17,8 @@ from detectors.person import (
     PersonCues,
 )
 
+MAIL_PREFIXES = frozenset(["re", "sv", "vs", "fw", "fwd", "aw", "wg"])
+"""The prefixes of a reply or a forward in a subject line."""
 QUOTED = re.compile(r"'[^']+'|\"[^\"]+\"|“[^”]+”|«[^»]+»|»[^«]+«")
 """A quoted title in a subject line."""
 
@@ -25,6 +27,9 @@ def subject_names(cues: PersonCues, subject: str) -> list[str]:
     """Names in a subject line ("Freja 3.A - handleplan"); not places or bodies ("i Østjysk Lærerkreds"),
     nor a quoted title ("vi læser 'Lyset bag Linnea'")."""
     words = [w.strip(".,:;()!?-") for w in QUOTED.sub(" ", subject).split()]
+    bare = [w for w in words if w.lower() not in MAIL_PREFIXES]
+    if len(bare) == 1 and (bare[0].lower() in cues.first_names or bare[0].lower() in cues.word_names):
+        return bare  # "Subject: lærke" from a phone: a given name alone, whatever its case
     names = []
     for i, word in enumerate(words):
         before = words[i - 1].lower() if i else ""

@@ -294,3 +294,8 @@ def test_titles_words_without_danish_letters_and_shops_are_no_names(detector: De
 @pytest.mark.parametrize("word", ["Zoe", "Noel", "Michaela", "Aagaard", "Damgaard", "Jan"])
 def test_names_with_ae_oe_or_aa_stay_names(detector: Detector, word: str) -> None:
     assert detector.person.is_name(word)
+
+
+def test_a_given_name_alone_in_a_subject_names_a_person_whatever_its_case(categories: Classify) -> None:
+    assert "grades" in categories("lærke fik 02 i mat t terminsprøven :(", subject="lærke").categories
+    assert "grades" not in categories("fik 02 i mat t terminsprøven", subject="terminsprøve").categories

@@ -268,6 +268,16 @@ def test_a_public_debate_is_general_only_when_announced_to_many(
             "hr_confidential",
         ),
         ("Vilds far anholdt i weekenden?? hvad siger vi til 4.a", "criminal"),
+        ("N.K. (2.a) sagde: Onkel Sami leger doktor med mig, når jeg sover hos farmor.", "criminal"),
+        (
+            "hun siger stadig hun stopper efter vinterferien, og Dagny Holm i 10.x vil ikke fortsætte.",
+            "education_readiness",
+        ),
+        (
+            "Amina Warsame (2.a) er næstformand i Radikal Ungdom og holder et møde om klimapolitik.",
+            "politics",
+        ),
+        ("Amina fra 8.a fortalte, at hun er kæreste med en pige fra 9. årgang.", "sexual_orientation"),
         (
             "Ask Vestergaard går på orlov. Ask og hans mand, Jonas Ravn, henter deres søn i april.",
             "sexual_orientation",
@@ -313,6 +323,7 @@ def test_new_phrasings_of_sensitive_facts(categories: Classify, body: str, categ
             "Vi har et privat billede fra lejrskolen af Emma i 8.c på skolens hjemmeside.",
             "sexual_orientation",
         ),
+        ("Kære elever\n\nHar du gæld eller økonomiske problemer, så book en samtale hos mig.", "finances"),
     ],
 )
 def test_everyday_phrasings_are_no_sensitive_fact(categories: Classify, body: str, category: str) -> None:

@@ -385,3 +385,8 @@ def test_a_job_adverts_equal_opportunity_line_is_about_no_one(categories: Classi
 )
 def test_a_survey_questions_voice_is_nobody(categories: Classify, body: str, counts: bool) -> None:
     assert ("wellbeing_survey" in categories(body, subject="Trivselsmåling").categories) is counts
+
+
+def test_a_class_visit_to_a_mosque_is_no_ones_faith(categories: Classify) -> None:
+    body = "Hej faggruppe\n\nKommentarer inden fredag, så jeg kan booke moskébesøget for 1.g.\n\n/Peter"
+    assert "religion" not in categories(body, "Udkast: forløb om islam").categories

@@ -130,19 +130,20 @@ class PersonCues:
         """Danish compounds are rarely in the lemma table: two known words (with a linking s or e);
         a German one is two words of which one at least is a German word of four letters or more."""
         vocabulary, german = self.vocabulary, self.german_words
+
+        def known(word: str) -> bool:
+            return word in vocabulary or word in german
+
         for i in range(3, len(lower) - 2):
             head, tail = lower[:i], lower[i:]
             linked = head[:-1] if head[-1] in "se" and len(head) > 3 else ""
-            if tail in vocabulary and (head in vocabulary or (linked and linked in vocabulary)):
+            if tail in vocabulary and (head in vocabulary or (bool(linked) and linked in vocabulary)):
                 return True
-            if (len(tail) > 3 and tail in german) or (len(head) > 3 and (head in german or linked in german)):
-                known = (tail in vocabulary or tail in german) and (
-                    head in vocabulary
-                    or head in german
-                    or (linked and (linked in vocabulary or linked in german))
-                )
-                if known:
-                    return True
+            german_part = (len(tail) > 3 and tail in german) or (
+                len(head) > 3 and (head in german or linked in german)
+            )
+            if german_part and known(tail) and (known(head) or (bool(linked) and known(linked))):
+                return True
         return False
 
     def is_name(self, text: str) -> bool:
@@ -392,7 +393,7 @@ def _after_profession(texts: list[str], offset: int) -> bool:
     Brix")."""
     for i in range(offset - 1, max(-1, offset - 4), -1):
         word = normalise(texts[i])
-        if word in VISITING_PROFESSIONS or any(word.endswith(p) for p in VISITING_PROFESSIONS):
+        if any(word.endswith(p) for p in VISITING_PROFESSIONS):
             return True  # a compound names the profession too: skolepsykolog, sognepræst
         if not (texts[i][:1].isupper() and texts[i].isalpha()):
             return False  # back over the first names before a surname only

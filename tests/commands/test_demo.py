@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.leaks import shows_digits
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -45,7 +47,7 @@ def test_demo_shows_every_route_and_the_teachers_explanation(tmp_path: Path) -> 
     assert "Den regel, der gælder" in out and "Skriv [sikker] i emnefeltet" in out
     assert "English summary" in out
     # The CPR in the Sikker Mail sample is never shown; the audit log is where the demo says.
-    assert "230615" not in out and "4127" not in out
+    assert not shows_digits("230615", out) and not shows_digits("4127", out)
     with sqlite3.connect(tmp_path / "audit.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM message").fetchone() == (5,)
     assert len(list((tmp_path / "quarantine").glob("*.held"))) == 2

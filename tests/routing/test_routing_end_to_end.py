@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from tests.leaks import shows_digits
+
 from .e2e import (
     COLLEAGUE,
     COMPANY,
@@ -98,7 +100,7 @@ async def test_fortrolig_and_above_split_by_recipient_class(w: World, level: str
     assert f"{UNKNOWN}: holdt tilbage i karantæne" in text and "modtagerkartoteket" in text
     assert f"{NOT_REGISTERED}: holdt tilbage i karantæne" in text and "ikke tilmeldt Digital Post" in text
     assert "[sikker]" in text and "English summary" in text and "dpo@kommune.example" in text
-    assert "140507" not in text and "4312" not in text
+    assert not shows_digits("140507", text) and not shows_digits("4312", text)
     assert b"140507" not in b"".join(
         item.content for item in w.next_hop.received[hop:] if item.mail_from in ("", "<>")
     )
@@ -246,7 +248,7 @@ async def test_explanation_hides_a_cpr_in_subject_and_names_the_attachment(w: Wo
     text = human_text(report)
     assert "i den vedhæftede fil «liste.csv»" in text and "i emnefeltet" in text
     assert 'Din mail "Freja ******-****"' in text  # the sender can tell which mail; no digit of the CPR
-    assert b"140507" not in notices[0].content and b"4312" not in notices[0].content
+    assert not shows_digits("140507", notices[0].content) and not shows_digits("4312", notices[0].content)
 
 
 async def test_explanation_blanks_what_was_found_in_the_subject(w: World) -> None:

@@ -7,7 +7,8 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
@@ -31,199 +32,10 @@ comma-separated cells ("Jonas,9.a,050610-7751,02,00"): ``candidates`` decides.""
 CSV_ROW_COMMAS = 2
 """A line with this many commas besides the ones at the number is read as comma-separated cells."""
 
-POSITIVE_CUES = CueSet.of(
-    (
-        "cpr",
-        "cpr-nr",
-        "cprnr",
-        "cpr-nummer",
-        "cpr-numre",
-        "personnummer",
-        "personnr",
-        "pers.nr",
-        "pers",
-        "født",
-        "fødselsdato",
-        "elev",
-        "eleven",
-        "elevens",
-        "barn",
-        "barnet",
-        "barnets",
-        "cpr.nr",
-        # English
-        "born",
-        "birth",
-        "student",
-        "pupil",
-        "child",
-        # German (schools of the German minority)
-        "personennummer",
-        "personennr",
-        "geburtsdatum",
-        "geburtsdatum/cpr",
-        "geboren",
-        "geb",
-        "schüler*",
-        "auszubildende*",
-        "mitarbeiter*",
-        "erziehungsberechtigte*",
-    )
-)
-NEGATIVE_CUES = CueSet.of(
-    (
-        # prefixes: the compounds of an order, invoice, account ... number (ordrebekræftelse, abonnementsnr.)
-        "ordre*",
-        "faktura*",
-        "konto",
-        "kontonr*",
-        "kontonummer*",
-        "kontoudtog*",
-        "abonnement*",
-        "kunde*",
-        "booking*",
-        "kvittering*",
-        "medlemsnr*",
-        "medlemsnummer*",
-        "police*",
-        "licens*",
-        "bilag*",
-        "sag",
-        "sagsnr*",
-        "sagsnummer*",
-        "sags-id*",
-        "reg.nr",
-        "regnr",
-        "ean",
-        "gavekort*",
-        "værdikort*",
-        "pakke*",
-        "forsendelse*",
-        "gls",
-        "postnord",
-        "dao",
-        "bring",
-        "ups",
-        "dhl",
-        "gln",
-        "tracking",
-        "track",
-        "trace",
-        "transaktion*",
-        "stregkode*",
-        "p-nr",
-        "p-nummer",
-        "pnr",
-        "cvr",
-        "cvr-nr",
-        "serienr*",
-        "serienummer*",
-        "varenr*",
-        "varenummer*",
-        "tlf",
-        "telefon*",
-        "mobil*",
-        "reference*",
-        "ref",
-        "journalnr*",
-        "j.nr",
-        "jnr",
-        "id",
-        "isbn",
-        "timestamp",
-        "session",
-        # English
-        "order*",
-        "invoice*",
-        "customer*",
-        "account*",
-        "receipt*",
-        "parcel*",
-        "shipment*",
-        "voucher*",
-        "ticket*",
-        "case",
-        "member",
-        "policy",
-        "phone",
-        "tel",
-        # German (schools of the German minority)
-        "bestellnummer",
-        "bestellnr",
-        "bestell-nr",
-        "bestell*",
-        "rechnung*",
-        "rechnungsnummer",
-        "rechnungsnr",
-        "kundennummer",
-        "kundennr",
-        "kunden-nr",
-        "auftrag*",
-        "auftragsnummer",
-        "sendungsnummer",
-        "sendungsverfolgung",
-        "paketnummer",
-        "tracking*",
-        "buchung*",
-        "buchungsnummer",
-        "vorgangsnummer",
-        "vorgang",
-        "aktenzeichen",
-        "az",
-        "iban",
-        "bic",
-        "kontoauszug*",
-        "bankleitzahl",
-        "blz",
-        "lieferschein*",
-        "lieferung*",
-        "artikelnummer",
-        "artikelnr",
-        "seriennummer",
-        "inventarnummer",
-        "inventar*",
-        "barcode*",
-        "transaktionsnummer",
-        "referenznummer",
-        "referenz*",
-        "belegnummer",
-        "beleg*",
-        "quittung*",
-        "vertragsnummer*",
-        "vertragsnr*",
-        "mitgliedsnummer",
-        "kassenzeichen",
-        "ticketnummer",
-        "handy*",
-        "fax",
-        "steuernummer",
-        "ust-id",
-        "umsatzsteuer*",
-        "handelsregister*",
-        "hrb",
-        "zeitstempel",
-        "session*",
-        "sitzungs-id",
-        "postleitzahl",
-        "plz",
-        "gerätenummer",
-        "zählernummer",
-        "zählerstand",
-    )
-)
-"""Words just before a number that make it some other kind of number. Prefixes stop before anything a
-CPR's own context says: "sag" not "sags*" (sagsbehandler), "konto" not "konto*" (kontoret)."""
-IDENTIFIER_NOUNS = CueSet.of(
-    ("reservation*", "bestilling*", "billet*", "booking*", "ordre*", "faktura*", "kunde*", "abonnement*",
-     "sag", "sagen", "id", "ref", "order*", "invoice*", "customer*", "account*", "ticket*", "case",
-     "bestellung*", "rechnung*", "auftrag*", "buchung*", "sendung*", "gavekort*", "pakke*")
-)  # fmt: skip
-"""Nouns that name the number right after them ("vores reservation 1106260417", "billet nr. 22082514"):
-only as the nearest word (past "nr."), since further back they may head a pupil's line."""
 NUMBER_WORDS = frozenset(["nr", "no", "nummer", "nummeret", "number", "#", ""])
+"""'nr.', 'nummer': the noun before them names the number; alone ("Nummer: ...") they may be a CPR."""
 LIST_JOINERS = frozenset(["og", "eller", "samt", "and", "or", "und", "oder"])
 """'nr. 2510250846 og 2510250847': the numbers of a list share the label before the first."""
-"""'nr.', 'nummer': the noun before them names the number; alone ("Nummer: ...") they may be a CPR."""
 
 
 def effective_hash_key(settings: DetectorSettings) -> tuple[str, bool]:
@@ -334,69 +146,98 @@ def words_nearest_first(snippet: str, count: int) -> list[str]:
     return [normalise(w) for w in reversed(WORD.findall(snippet))][:count]
 
 
-EXAMPLE_WORDS = frozenset(["fx", "f.eks", "feks", "eks", "eksempel", "eksempelvis", "e.g", "eg", "example",
-                           "format", "formatet", "sådan"])  # fmt: skip
-"""The word right before a number that makes it an example of a format ("fx 010203-1234")."""
 NUMBER_ENDINGS = ("nr", "nummer", "numre", "nummeret")
 """'kampnr.', 'billetnummer', 'holdnr': a compound naming its number as something's number."""
-IDENTIFIER_TAILS = ("bestilling", "booking", "billet", "reservation", "ordre", "faktura", "kvittering",
-                    "bestellung", "buchung", "rechnung")  # fmt: skip
-"""'bordbestilling 2006251845', 'hotelbooking', 'togbillet': a compound naming a booking or an order."""
-CPR_LABEL_STEMS = ("cpr", "person", "pers", "fødsel", "sygesikring", "social", "elev", "barn")
-"""Compounds of a CPR's own labels (cpr-nummer, personnr, fødselsnummer): never another kind."""
 
 
-def identifier_before(before: list[str]) -> str | None:
-    """The identifier noun that is the nearest word before the number, if it is one: a noun such as
-    'reservation' or 'billet' (past 'nr.', past the numbers of a list: 'gavekort nr. X og Y'), or any
-    compound that names a number ('kampnr.', 'Pakkenr. (GLS)') but a CPR's own labels."""
-    words = [word for word in before if word not in LIST_JOINERS]
-    if any(_numbers_something_else(word) for word in words[:2]):
-        return next(word for word in words[:2] if _numbers_something_else(word))
-    nearest = next((word for word in words if word not in NUMBER_WORDS), "")
-    return IDENTIFIER_NOUNS.cue_of(nearest) or None
+@dataclass(frozen=True)
+class CprCues:
+    """What the words around a CPR-shaped number say it is (config/terms/cpr_context.yaml)."""
 
+    positive: CueSet
+    """Words near the number that say it is a person's (cpr-nr., født, eleven)."""
+    negative: CueSet
+    """Words that label it as another kind of number (ordre, faktura, sagsnr., GLS)."""
+    identifier_nouns: CueSet
+    """Nouns that name the number right after them ("vores reservation 1106260417", "billet nr. 22082514"):
+    only as the nearest word (past "nr."), since further back they may head a pupil's line."""
+    identifier_endings: tuple[str, ...]
+    """'bordbestilling 2006251845', 'hotelbooking', 'togbillet': a compound naming a booking or an order."""
+    label_stems: tuple[str, ...]
+    """Compounds of a CPR's own labels (cpr-nummer, personnr, fødselsnummer): never another kind."""
+    examples: frozenset[str]
+    """The word right before a number that makes it an example of a format ("fx 010203-1234")."""
 
-def _numbers_something_else(word: str) -> bool:
-    word = word.rstrip(".:")
-    stem = next((word[: -len(e)] for e in NUMBER_ENDINGS if word.endswith(e) and len(word) > len(e) + 2), "")
-    stem = stem or next((word for e in IDENTIFIER_TAILS if word.endswith(e) and len(word) > len(e) + 2), "")
-    return bool(stem) and not stem.startswith(CPR_LABEL_STEMS)
+    @classmethod
+    def of(cls, lists: Mapping[str, Sequence[str]]) -> CprCues:
+        """From the lists of cpr_context.yaml, by key (a missing key is an empty list)."""
+        return cls(
+            positive=CueSet.of(lists.get("positive", ())),
+            negative=CueSet.of(lists.get("negative", ())),
+            identifier_nouns=CueSet.of(lists.get("identifier_nouns", ())),
+            identifier_endings=tuple(lists.get("identifier_endings", ())),
+            label_stems=tuple(lists.get("label_stems", ())),
+            examples=frozenset(normalise(word) for word in lists.get("examples", ())),
+        )
 
+    def identifier_before(self, before: list[str]) -> str | None:
+        """The identifier noun that is the nearest word before the number, if it is one: a noun such as
+        'reservation' or 'billet' (past 'nr.', past the numbers of a list: 'gavekort nr. X og Y'), or any
+        compound that names a number ('kampnr.', 'Pakkenr. (GLS)') but a CPR's own labels."""
+        words = [word for word in before if word not in LIST_JOINERS]
+        named = next((word for word in words[:2] if self.numbers_something_else(word)), None)
+        if named is not None:
+            return named
+        nearest = next((word for word in words if word not in NUMBER_WORDS), "")
+        return self.identifier_nouns.cue_of(nearest) or None
 
-def own_label(labels: list[str]) -> str | None:
-    """The word right before the number when it makes it an example or another kind of number
-    ("fx", "sagsnr.", "kampnr."): it outweighs a CPR label further back."""
-    word = labels[0] if labels else ""
-    if word and (word in EXAMPLE_WORDS or NEGATIVE_CUES.cue_of(word) or _numbers_something_else(word)):
-        return word
-    return None
+    def numbers_something_else(self, word: str) -> bool:
+        word = word.rstrip(".:")
+        endings = self.identifier_endings
+        stem = next(
+            (word[: -len(e)] for e in NUMBER_ENDINGS if word.endswith(e) and len(word) > len(e) + 2), ""
+        )
+        stem = stem or next((word for e in endings if word.endswith(e) and len(word) > len(e) + 2), "")
+        return bool(stem) and not stem.startswith(self.label_stems)
 
+    def own_label(self, labels: list[str]) -> str | None:
+        """The word right before the number when it makes it an example or another kind of number
+        ("fx", "sagsnr.", "kampnr."): it outweighs a CPR label further back."""
+        word = labels[0] if labels else ""
+        if word and (
+            word in self.examples or self.negative.cue_of(word) or self.numbers_something_else(word)
+        ):
+            return word
+        return None
 
-def labelled_other(text: str, start: int, count: int) -> bool:
-    """The number starting at ``start`` is labelled as another kind of number ("Bookingnr.
-    2006254823") by the words that say what it is, and nothing there says CPR; or it is an example."""
-    labels = cue_words(text, start, count)
-    if own_label(labels):
-        return True
-    negative = NEGATIVE_CUES.find(labels) or identifier_before(labels)
-    return bool(negative) and not POSITIVE_CUES.find(labels)
+    def labelled_other(self, text: str, start: int, count: int) -> bool:
+        """The number starting at ``start`` is labelled as another kind of number ("Bookingnr.
+        2006254823") by the words that say what it is, and nothing there says CPR; or it is an example."""
+        labels = cue_words(text, start, count)
+        if self.own_label(labels):
+            return True
+        negative = self.negative.find(labels) or self.identifier_before(labels)
+        return bool(negative) and not self.positive.find(labels)
 
 
 class CprRecognizer(PatternRecognizer):
     """Presidio recognizer: the pattern finds the shape, stdnum validates, local context scores."""
 
     def __init__(
-        self, settings: CprSettings, person_near: Callable[[TokenWindow, int], str | None] | None = None
+        self,
+        settings: CprSettings,
+        cues: CprCues,
+        person_near: Callable[[TokenWindow, int], str | None] | None = None,
     ) -> None:
         self.cpr_settings = settings
+        self.cues = cues
         self.person_near = person_near
         super().__init__(
             supported_entity=ENTITY,
             name="CprRecognizer",
             supported_language="da",
             patterns=[Pattern("cpr", PATTERN.pattern, settings.base_score)],
-            context=sorted(POSITIVE_CUES.exact),
+            context=sorted(cues.positive.exact),
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -425,13 +266,14 @@ class CprRecognizer(PatternRecognizer):
             window = TokenWindow.around(nlp_artifacts, result.start, result.end)
             before = window.before(conf.context_before)
             after = window.after(conf.context_after)
-            positive = POSITIVE_CUES.find([*before, *after])
+            cues = self.cues
+            positive = cues.positive.find([*before, *after])
             labels = cue_words(text, result.start, conf.context_before)
-            negative = NEGATIVE_CUES.find(labels) or identifier_before(labels)
-            own = own_label(labels)
+            negative = cues.negative.find(labels) or cues.identifier_before(labels)
+            own = cues.own_label(labels)
             if own:
                 positive = None  # "cpr.nr. 020390-3383, sagsnr. 1310250987": its own label says what it is
-            if own in EXAMPLE_WORDS:  # "CPR-nr. (fx 010203-1234)": a format's example
+            if own in cues.examples:  # "CPR-nr. (fx 010203-1234)": a format's example
                 score -= conf.negative_penalty
                 reasons.append(f"an example ('{own}') -{conf.negative_penalty:.2f}")
             person = None

@@ -113,6 +113,7 @@ class Detector:
         self.settings = settings
         self.key, self.development_key = cpr.effective_hash_key(settings)
         self.lexicon: Lexicon = load_lexicon(settings.terms_dir, settings.terms.tiers)
+        self.cpr_cues = cpr.CprCues.of(self.lexicon.cpr_context)
         pipeline = build_nlp(settings.spacy_model, self.lemmas_of_interest())
         self.nlp = pipeline.nlp
         lists = self.lexicon.lists
@@ -132,7 +133,7 @@ class Detector:
         grade_words = {t.spelling.lstrip("*") for t in lists["grades"].terms} if "grades" in lists else set()
         registry = RecognizerRegistry(
             recognizers=[
-                cpr.CprRecognizer(settings.cpr, person.find),
+                cpr.CprRecognizer(settings.cpr, self.cpr_cues, person.find),
                 TermRecognizer(self.lexicon, scorer),
                 GradeRecognizer(frozenset(grade_words), scorer),
                 SurveyAnswerRecognizer(scorer),
@@ -152,7 +153,9 @@ class Detector:
         words = {t.text for tl in lex.lists.values() for t in tl.terms}
         for tl in lex.lists.values():
             words |= tl.positive | tl.negative
-        words |= lex.person_words | lex.generic_words | cpr.POSITIVE_CUES.exact | cpr.NEGATIVE_CUES.exact
+        words |= (
+            lex.person_words | lex.generic_words | self.cpr_cues.positive.exact | self.cpr_cues.negative.exact
+        )
         return {w.strip("*") for w in words if " " not in w}
 
     def candidate_spans(self, text: str, lower: str | None = None) -> tuple[list[tuple[int, int, int]], bool]:
@@ -162,7 +165,9 @@ class Detector:
         cpr_settings = self.settings.cpr
         spans = [(s, e, cpr_settings.window_chars) for s, e, _ in cpr.candidates(text)]
         # a booking or order number is no pupil elsewhere in the mail
-        has_cpr = any(not cpr.labelled_other(text, s, cpr_settings.context_before) for s, _, _ in spans)
+        has_cpr = any(
+            not self.cpr_cues.labelled_other(text, s, cpr_settings.context_before) for s, _, _ in spans
+        )
         per_term: Counter[str] = Counter()
         margin = self.settings.terms.window_chars
         limit = self.settings.terms.max_hits_per_term

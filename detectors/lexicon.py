@@ -28,7 +28,7 @@ INFLECTIONS = frozenset(
 
 BOUNDARIES = " \n\t\r\u00a0(-/\"'.,:;«»“”„*[>_|=+&"
 SHIPPED_TERMS_DIR = Path(__file__).resolve().parent.parent / "config" / "terms"
-LIST_FILES = ("person", "generic", "first_names", "places", "english_words", "german_words")
+LIST_FILES = ("person", "generic", "first_names", "places", "english_words", "german_words", "cpr_context")
 """Term files that describe context rather than a category."""
 
 
@@ -128,6 +128,8 @@ class Lexicon:
     term_words: frozenset[str] = frozenset()
     """Every single-word term in its plain spelling: a capitalised term is no person's name."""
     stop_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    cpr_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The lists of cpr_context.yaml by key (CPR_CONTEXT_KEYS)."""
     """Each category's stoplist as a tuple, for one ``str.startswith`` call per hit."""
 
     def compile(self) -> Lexicon:
@@ -279,6 +281,16 @@ def _bounded(lower: str, start: int, end: int, term: Term) -> Hit | None:
     return Hit(term, start, end, lower[left:right])
 
 
+CPR_CONTEXT_KEYS = (
+    "positive",
+    "negative",
+    "identifier_nouns",
+    "identifier_endings",
+    "label_stems",
+    "examples",
+)
+"""The lists of cpr_context.yaml (see that file)."""
+
 OPTIONS = ("needs_context", "in_signature")
 """Keys of a term file besides its tiers and context (see health.yaml)."""
 
@@ -370,7 +382,21 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
         message_words=tuple(_words(generic, "message_words", folder / "generic.yaml")),
         lesson_words=tuple(_words(generic, "lesson_words", folder / "generic.yaml")),
         event_words=tuple(_words(generic, "event_words", folder / "generic.yaml")),
+        cpr_context=read_cpr_context(folder),
     ).compile()
+
+
+def read_cpr_context(folder: Path) -> dict[str, tuple[str, ...]]:
+    """cpr_context.yaml of the folder, or the shipped one when the folder has none: a CPR-shaped
+    number is never scored without the words that tell an order number from a pupil's."""
+    path = folder / "cpr_context.yaml"
+    if not path.exists():
+        path = SHIPPED_TERMS_DIR / "cpr_context.yaml"
+    data = _read_plain(path)
+    unknown = sorted(set(data) - set(CPR_CONTEXT_KEYS))
+    if unknown:
+        raise LexiconError(f"{path}: unknown key(s) {unknown}; the lists are {list(CPR_CONTEXT_KEYS)}")
+    return {key: tuple(_words(data, key, path)) for key in CPR_CONTEXT_KEYS}
 
 
 def _read_plain(path: Path) -> dict[str, Any]:

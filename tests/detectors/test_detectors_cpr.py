@@ -6,14 +6,17 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import hypothesis
 import pytest
 from hypothesis import strategies as st
 
 from detectors.cpr import DEVELOPMENT_KEY, PATTERN, birth_date, effective_hash_key, fingerprint
+from detectors.engine import Detector
+from detectors.lexicon import SHIPPED_TERMS_DIR, LexiconError, read_cpr_context
 from detectors.settings import DetectorSettings
-from gateway.types import Classification, Finding
+from gateway.types import Classification, Finding, TextPart
 
 Find = Callable[[str], list[Finding]]
 
@@ -256,3 +259,27 @@ def test_pattern_finds_what_the_plain_pattern_finds(pieces: list[str]) -> None:
     text = "".join(pieces)
     found = [(m.span(), m.groups()) for m in PATTERN.finditer(text)]
     assert found == [(m.span(), m.groups()) for m in PLAIN_PATTERN.finditer(text)]
+
+
+def test_an_admin_adds_a_word_that_labels_another_kind_of_number(tmp_path: Path, find: Find) -> None:
+    text = "Lånerkort 1503158114 er fornyet på biblioteket."
+    assert cprs(find, text) == ["1503158114"]  # a label nobody listed: the number stands
+    for source in SHIPPED_TERMS_DIR.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    context = tmp_path / "cpr_context.yaml"
+    context.write_text(
+        context.read_text(encoding="utf-8").replace("\nnegative:\n", "\nnegative:\n  - lånerkort*\n"),
+        encoding="utf-8",
+    )
+    edited = Detector(DetectorSettings(hash_key="test-key", terms_dir=tmp_path))
+    assert edited.analyze([TextPart(text, "body")]) == []
+    assert [f.category for f in edited.analyze([TextPart("Elevens cpr-nr. 1503158114", "body")])] == ["cpr"]
+
+
+def test_a_terms_folder_without_cpr_context_uses_the_shipped_one(tmp_path: Path) -> None:
+    (tmp_path / "health.yaml").write_text("strong: [astma*]\n", encoding="utf-8")
+    shipped = read_cpr_context(SHIPPED_TERMS_DIR)
+    assert read_cpr_context(tmp_path) == shipped and "ordre*" in shipped["negative"]
+    (tmp_path / "cpr_context.yaml").write_text("negativ: [ordre*]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"cpr_context.yaml: unknown key\(s\) \['negativ'\]"):
+        read_cpr_context(tmp_path)

@@ -14,9 +14,14 @@ GREETINGS = frozenset(["fra", "cc", "mvh", "kh", "vh", "hilsen", "hilsner", "ven
 """A name right after these (same line, or the line after a closing) signs or quotes the mail."""
 CLOSINGS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "vh.", "mvh."])
 SIGN_OFFS = frozenset(["mvh", "kh", "vh", "hilsen", "hilsner", "venlig hilsen", "med venlig hilsen",
-                       "venlige hilsner", "de bedste hilsner", "bedste hilsner",
-                       "mange hilsner"])  # fmt: skip
-"""A line of these opens a signature block."""
+                       "venlige hilsner", "de bedste hilsner", "bedste hilsner", "mange hilsner",
+                       "kærlig hilsen", "kærlige hilsner", "varme hilsner", "de varmeste hilsner",
+                       "god weekend", "god jul", "glædelig jul", "godt nytår", "god sommer", "god ferie",
+                       "god påske", "glædelig påske", "velsignet advent", "glædelig advent",
+                       "kind regards", "best regards", "regards", "best wishes", "warm regards",
+                       "mit freundlichen grüßen", "viele grüße", "liebe grüße", "beste grüße",
+                       "herzliche grüße"])  # fmt: skip
+"""A line of these opens a signature block: a closing, or a wish that ends a mail ("Velsignet advent")."""
 SIGN_OFF_OPENINGS = frozenset(closing.split()[0] for closing in SIGN_OFFS)
 SIGNATURE_LINES = 4
 SIGNATURE_LINE_WORDS = 8
@@ -193,8 +198,23 @@ def calls_on_reader(texts: list[str], offset: int) -> bool:
     return len(following) >= 2 and following[0] in (",", "–", "-") and following[1].lower() in VOCATIVE_VERBS
 
 
-CONTACT_MARKS = ("tlf", "mobil", "telefon", "phone", "@", "lokal")
+CONTACT_MARKS = ("tlf", "mobil", "telefon", "phone", "@", "lokal", "mail", "www.")
 """A line of a signature block: how to reach the writer."""
+CONTACT_LETTERS = frozenset(["t", "m", "e", "d", "p", "tel"])
+"""'T: 3211 4872', 'M: 2233 4455', 'E: ...': a one-letter label and a colon open a contact line."""
+PHONE_DIGITS = 8
+
+
+def contact_line(line: list[str]) -> bool:
+    """A line of a signature block that tells how to reach the writer: a phone, a mail, a web address."""
+    if any(mark in word.lower() for mark in CONTACT_MARKS for word in line):
+        return True
+    if len(line) >= 2 and line[0].lower() in CONTACT_LETTERS and line[1] == ":":
+        return True
+    digits = sum(ch.isdigit() for word in line for ch in word)  # "+45 28 44 19 06" alone on its line
+    return digits >= PHONE_DIGITS and all(
+        word.isdigit() or word in ("+", "+45", "-", "(", ")") for word in line
+    )
 
 
 def bare_signature(texts: list[str], offset: int, ends_text: bool = False) -> bool:
@@ -223,7 +243,7 @@ def bare_signature(texts: list[str], offset: int, ends_text: bool = False) -> bo
         return False
     if any(len(line) > SIGNATURE_LINE_WORDS + 4 for line in lines):
         return False
-    if any(any(mark in word.lower() for mark in CONTACT_MARKS for word in line) for line in lines[1:]):
+    if any(contact_line(line) for line in lines[1:]):
         return True
     # "Dagny Holt / Idrætslinjen" at the very end: a name over a team or a title, no sentence
     return (

@@ -367,6 +367,7 @@ def load_lexicon(folder: Path, tiers: Iterable[str]) -> Lexicon:
     places = [
         *_words(place_file, "places", folder / "places.yaml"),
         *_words(place_file, "figures", folder / "places.yaml"),
+        *_words(place_file, "organisations", folder / "places.yaml"),
     ]
     return Lexicon(
         lists=lists,

@@ -305,6 +305,8 @@ class PersonCues:
                 near = [*texts[max(0, offset - 3) : offset], *texts[offset + 1 : offset + 4]]  # "SJ i 4.a"
                 if any(INITIALS_RE.match(t) for t in near):
                     return Person("class and initials")
+            elif _written_class(texts, offset) and _initials_before(texts, offset - 2):
+                return Person("class and initials")  # "RJ (Uglen, 3. kl.)", "MK i 2. klasse"
             elif (kind == "name" or (kind == "word name" and self.named_here(texts, offset))) and not (
                 (offset > 0 and texts[offset - 1] == "i")  # "i Odense", "i Vigsø": a town, never a person
                 or _after_profession(texts, offset)
@@ -397,4 +399,26 @@ def _after_profession(texts: list[str], offset: int) -> bool:
             return True  # a compound names the profession too: skolepsykolog, sognepræst
         if not (texts[i][:1].isupper() and texts[i].isalpha()):
             return False  # back over the first names before a surname only
+    return False
+
+
+def _written_class(texts: list[str], offset: int) -> bool:
+    """Token ``offset`` ends one class written out: '3. kl.', '7. klasse' (not '8. årgang', a year)."""
+    return (
+        offset >= 2
+        and texts[offset].lower() in ("kl", "klasse")
+        and texts[offset - 1] == "."
+        and texts[offset - 2].isdigit()
+        and len(texts[offset - 2]) <= 2
+    )
+
+
+def _initials_before(texts: list[str], start: int) -> bool:
+    """Initials among the four tokens before ``start`` that stand alone, not in a row of abbreviations
+    ("EUD, HHX, STX og 10. klasse" lists programmes)."""
+    for at in range(max(0, start - 4), start):
+        if INITIALS_RE.match(texts[at]) and len(texts[at]) <= 3:
+            beside = [texts[i] for i in (at - 2, at - 1, at + 1, at + 2) if 0 <= i < len(texts)]
+            if not any(INITIALS_RE.match(t) for t in beside):
+                return True
     return False

@@ -94,6 +94,19 @@ def _in_decimal(text: str, start: int, end: int) -> bool:
     return line.count(",") - joined < CSV_ROW_COMMAS
 
 
+LABEL_REACH = 400
+"""The most characters a CPR candidate's window reaches back for its label lines."""
+
+
+def window_start(text: str, start: int, margin: int) -> int:
+    """Where a span for the candidate at ``start`` begins so that its window (``margin`` before it)
+    takes in the line above the candidate's own (a label over a value; a table's header over its
+    first row, which ``cue_words`` reads), reaching back LABEL_REACH characters at most."""
+    line_start = text.rfind("\n", 0, start) + 1
+    above_start = text.rfind("\n", 0, line_start - 1) + 1 if line_start else 0
+    return max(min(start, above_start + margin), start - LABEL_REACH)
+
+
 TABLE_DELIMITERS = (";", "\t", "|", ",")
 HEADER_LOOKUP_LINES = 200
 WORD = re.compile(r"[\w./#-]+")
@@ -123,8 +136,9 @@ def cue_words(text: str, start: int, count: int) -> list[str]:
 
 
 def table_header(text: str, line_start: int, line: str) -> tuple[str, list[str]] | None:
-    """(delimiter, header cells) when ``line`` is a row of a delimited table with a header above."""
-    for delimiter in TABLE_DELIMITERS:
+    """(delimiter, header cells) when ``line`` is a row of a delimited table with a header above; the
+    line's most frequent delimiter is tried first (a tab-separated row may hold a ';' in a cell)."""
+    for delimiter in sorted(TABLE_DELIMITERS, key=line.count, reverse=True):
         columns = line.count(delimiter)
         if columns < (2 if delimiter == "," else 1):  # prose has commas; a table has several per row
             continue
@@ -191,14 +205,30 @@ class CprCues:
         nearest = next((word for word in words if word not in NUMBER_WORDS), "")
         return self.identifier_nouns.cue_of(nearest) or None
 
-    def numbers_something_else(self, word: str) -> bool:
+    def other_label(self, labels: list[str]) -> str | None:
+        """The words that call the number another kind: a negative cue among them ("ordre", "GLS"), the
+        identifier noun right before it, or a compound naming an order, a booking or an account
+        anywhere among them ("Hans lommepengekonto hos os: ...")."""
+        return (
+            self.negative.find(labels)
+            or self.identifier_before(labels)
+            or next((word for word in labels if self.names_an_identifier(word)), None)
+        )
+
+    def names_an_identifier(self, word: str) -> bool:
+        """'lommepengekonto', 'hotelbooking', 'lejeaftale': a compound ending in an identifier's noun."""
         word = word.rstrip(".:")
         endings = self.identifier_endings
-        stem = next(
-            (word[: -len(e)] for e in NUMBER_ENDINGS if word.endswith(e) and len(word) > len(e) + 2), ""
-        )
-        stem = stem or next((word for e in endings if word.endswith(e) and len(word) > len(e) + 2), "")
-        return bool(stem) and not stem.startswith(self.label_stems)
+        compound = any(word.endswith(e) and len(word) > len(e) + 2 for e in endings)
+        return compound and not word.startswith(self.label_stems)
+
+    def numbers_something_else(self, word: str) -> bool:
+        """'kampnr.', 'billetnummer', 'bordbestilling': a compound naming a number, not a CPR's own."""
+        word = word.rstrip(".:")
+        for ending in NUMBER_ENDINGS:
+            if word.endswith(ending) and len(word) > len(ending) + 2:
+                return not word[: -len(ending)].startswith(self.label_stems)
+        return self.names_an_identifier(word)
 
     def own_label(self, labels: list[str]) -> str | None:
         """The word right before the number when it makes it an example or another kind of number
@@ -216,7 +246,7 @@ class CprCues:
         labels = cue_words(text, start, count)
         if self.own_label(labels):
             return True
-        negative = self.negative.find(labels) or self.identifier_before(labels)
+        negative = self.other_label(labels)
         return bool(negative) and not self.positive.find(labels)
 
 
@@ -269,7 +299,7 @@ class CprRecognizer(PatternRecognizer):
             cues = self.cues
             positive = cues.positive.find([*before, *after])
             labels = cue_words(text, result.start, conf.context_before)
-            negative = cues.negative.find(labels) or cues.identifier_before(labels)
+            negative = cues.other_label(labels)
             own = cues.own_label(labels)
             if own:
                 positive = None  # "cpr.nr. 020390-3383, sagsnr. 1310250987": its own label says what it is

@@ -163,10 +163,12 @@ class Detector:
         margin) of every span worth analysing, and whether any of them is a CPR candidate that no label
         calls another kind of number."""
         cpr_settings = self.settings.cpr
-        spans = [(s, e, cpr_settings.window_chars) for s, e, _ in cpr.candidates(text)]
+        found = [(s, e) for s, e, _ in cpr.candidates(text)]
+        reach = cpr_settings.window_chars
+        spans = [(cpr.window_start(text, s, reach), e, reach) for s, e in found]
         # a booking or order number is no pupil elsewhere in the mail
         has_cpr = any(
-            not self.cpr_cues.labelled_other(text, s, cpr_settings.context_before) for s, _, _ in spans
+            not self.cpr_cues.labelled_other(text, s, cpr_settings.context_before) for s, _ in found
         )
         per_term: Counter[str] = Counter()
         margin = self.settings.terms.window_chars

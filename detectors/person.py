@@ -305,6 +305,8 @@ class PersonCues:
                 near = [*texts[max(0, offset - 3) : offset], *texts[offset + 1 : offset + 4]]  # "SJ i 4.a"
                 if any(INITIALS_RE.match(t) for t in near):
                     return Person("class and initials")
+                if offset > 0 and texts[offset - 1].lower() in self.first_names:
+                    return Person("name and class")  # "yusuf 8b": a phone's lower-case name
             elif _written_class(texts, offset) and _initials_before(texts, offset - 2):
                 return Person("class and initials")  # "RJ (Uglen, 3. kl.)", "MK i 2. klasse"
             elif (kind == "name" or (kind == "word name" and self.named_here(texts, offset))) and not (

@@ -145,6 +145,10 @@ def test_modulus11_raises_confidence(find: Find) -> None:
         "Skriv aldrig CPR-nr. (fx 010203-1234) i en almindelig mail.",
         "Personnummeret skrives f.eks. 150315-8114 uden mellemrum.",
         "Modtaget 24.09.2025, j.nr. 2409254417",
+        # compounds naming a payment, an agreement or an account, even a few words before the number
+        "Skriv betalingsreference 0206250912 og barnets navn.",
+        "Skileje: lejeaftale nr. 1207114563 hos udlejeren.",
+        "Hans lommepengekonto hos os: 0505864402.",
     ],
 )
 def test_negative_context_lowers_below_threshold(find: Find, text: str) -> None:
@@ -283,3 +287,16 @@ def test_a_terms_folder_without_cpr_context_uses_the_shipped_one(tmp_path: Path)
     (tmp_path / "cpr_context.yaml").write_text("negativ: [ordre*]\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"cpr_context.yaml: unknown key\(s\) \['negativ'\]"):
         read_cpr_context(tmp_path)
+
+
+def test_a_tables_column_header_labels_its_first_rows_even_far_above_and_with_a_semicolon_in_a_cell(
+    find: Find,
+) -> None:
+    header = "Sagsnummer\tElevens fulde navn\tKlasse\tCPR-nummer\tHusstandens samlede indkomst\tBegrundelse\n"
+    rows = [
+        "2503251044\tAda Holm\t1.g\t271109-4820\t186000\tMor ledig; far syg\n",
+        "2503251045\tBo Dahl\t8.a\t190511-5339\t241000\tSkilsmisse; mor betaler alt\n",
+        "2503251046\tCarl Bruun\t3.g\t300107-4611\t298000\tAnbragt; kommunen betaler halvt\n",
+    ]
+    assert len(header) > 60  # the header starts further back than a candidate's usual window
+    assert cprs(find, header + "".join(rows)) == ["271109-4820", "190511-5339", "300107-4611"]

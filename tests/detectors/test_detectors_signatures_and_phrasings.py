@@ -97,3 +97,26 @@ def test_a_secret_game_and_touching_told_by_a_child_are_sexual_matters(categorie
 def test_a_first_communion_list_with_names_is_religious_practice(categories: Classify) -> None:
     body = "Navn;Klasse;Førstekommunion;Skriftemål\nAdam Nowak;3.a;ja;ja\nRosa Cruz;3.b;ja;nej\n"
     assert "religion" in categories(body, subject="Liste til sognet").categories
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        ("Hej\n\nMor til Noa (1.b) har fået midlertidig forældremyndighed; far må ikke hente.", "social"),
+        ("Hej\n\nMor til Lukas i 3.b er litauer og taler kun lidt dansk, så vi bestiller tolk.", "ethnicity"),
+        ("Hej Per\n\nVi trækker tilbuddet tilbage til Kasper Lund efter samtalen med HR.", "hr_confidential"),
+    ],
+)
+def test_custody_a_nation_and_a_withdrawn_job_offer(categories: Classify, body: str, category: str) -> None:
+    result = categories(body)
+    assert category in result.categories, explained(result)
+
+
+def test_a_request_for_new_staffs_criminal_record_certificates_is_no_offence(categories: Classify) -> None:
+    body = (
+        "Hej Lone\n\nVi skal have indhentet børneattest og straffeattest på Mette Holm og Ali Nasser, "
+        "inden de starter 1. marts. Samtykkeerklæringerne er underskrevet."
+    )
+    assert "criminal" not in categories(body).categories
+    found = "Hej Lone\n\nStraffeattesten på Mette Holm viser en dom for vold fra 2022."
+    assert "criminal" in categories(found).categories

@@ -34,6 +34,8 @@ CSV_ROW_COMMAS = 2
 
 NUMBER_WORDS = frozenset(["nr", "no", "nummer", "nummeret", "number", "#", ""])
 """'nr.', 'nummer': the noun before them names the number; alone ("Nummer: ...") they may be a CPR."""
+EXAMPLE_REACH = 3
+"""How many words before a number an example word may stand ("det ser fx sådan ud: ...")."""
 LIST_JOINERS = frozenset(["og", "eller", "samt", "and", "or", "und", "oder"])
 """'nr. 2510250846 og 2510250847': the numbers of a list share the label before the first."""
 
@@ -231,14 +233,13 @@ class CprCues:
         return self.names_an_identifier(word)
 
     def own_label(self, labels: list[str]) -> str | None:
-        """The word right before the number when it makes it an example or another kind of number
-        ("fx", "sagsnr.", "kampnr."): it outweighs a CPR label further back."""
+        """The word right before the number when it makes it another kind of number ("sagsnr.",
+        "kampnr."), or an example word among the few right before it ("fx", "det ser fx sådan ud:"):
+        it outweighs a CPR label further back."""
         word = labels[0] if labels else ""
-        if word and (
-            word in self.examples or self.negative.cue_of(word) or self.numbers_something_else(word)
-        ):
+        if word and (self.negative.cue_of(word) or self.numbers_something_else(word)):
             return word
-        return None
+        return next((w for w in labels[:EXAMPLE_REACH] if w in self.examples), None)
 
     def labelled_other(self, text: str, start: int, count: int) -> bool:
         """The number starting at ``start`` is labelled as another kind of number ("Bookingnr.

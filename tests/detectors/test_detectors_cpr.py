@@ -149,6 +149,8 @@ def test_modulus11_raises_confidence(find: Find) -> None:
         "Skriv betalingsreference 0206250912 og barnets navn.",
         "Skileje: lejeaftale nr. 1207114563 hos udlejeren.",
         "Hans lommepengekonto hos os: 0505864402.",
+        "Dit transaktions-id står i appen (det ser fx sådan ud: 1009251237).",
+        "Rejsenummer hos rejsebureauet: 2803261500.",
     ],
 )
 def test_negative_context_lowers_below_threshold(find: Find, text: str) -> None:

@@ -49,6 +49,23 @@ Classify = Callable[..., Classification]
             "finances",
         ),
         ("Lina", "Dear Ann,\n\nLina feels she is the only Black girl in her house.", "ethnicity"),
+        ("oskar", "Oskar kom skæv i skole igen og har ikke været i ungdomsbehandlingen siden jul.", "health"),
+        ("Ny elev", "Hej\n\nMor til Ama i 4.b er fra Ghana og taler mest engelsk med hende.", "ethnicity"),
+        (
+            "Ella",
+            "ellas far må IKKE hente hende. der er kommet tilhold og sagen er hos politiet. /Mette",
+            "criminal",
+        ),
+        (
+            "Theo 1b",
+            "Theo i 1b blev taget med en pose grønt og en digitalvægt på toilettet. Ring til SSP.",
+            "criminal",
+        ),
+        (
+            "Bekymring",
+            "Hej\n\nIfølge storebror siger Adil i 8.b, at han kalder demokrati for noget, man skal bekæmpe.",
+            "politics",
+        ),
     ],
 )
 def test_sensitive_facts_in_phone_mails_and_english(
@@ -68,6 +85,17 @@ def test_sensitive_facts_in_phone_mails_and_english(
             "Dear parents,\n\nThe spring term starts on 6 January. English A and Danish A meet on Mondays.",
         ),
         ("Samir's visit", "Dear all,\n\nSamir Haddad from the partner school visits on Friday."),
+        ("Noter", "Hej Mette\n\nMine noter fra mødet med Sofie og hendes mor ligger i mappen."),
+        (
+            "Roskildesyge i SFO'en",
+            "Kære forældre\n\nHold barnet hjemme til 48 timer efter sidste opkast. Børn med epilepsi kan få "
+            "flere anfald ved feber; følg barnets egen plan.",
+        ),
+        (
+            "Debataften om Mellemøsten",
+            "Hej alle\n\nElevrådet inviterer til debataften torsdag. I panelet: Rikke Holm, folketingsmedlem "
+            "(SF), og Jamal Amin, byrådsmedlem (Enhedslisten). Ordstyrer: Mads Bech.",
+        ),
     ],
 )
 def test_the_same_words_about_no_one_stay_almindelig(categories: Classify, subject: str, body: str) -> None:

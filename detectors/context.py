@@ -150,6 +150,21 @@ class TokenWindow:
         return range(max(0, self.first - count), min(total, self.last + 1 + count))
 
 
+PHRASE_ENDING = 4
+"""Letters a phrase's last word may go on by: an ending ("alle forældrene"), not a compound ("alle
+forældresamtalerne")."""
+
+
+def _bounded(text: str, end: int, phrase: str) -> bool:
+    """The phrase ending at ``end`` in space-joined words starts at a word and ends at most an
+    inflection's letters before the word does."""
+    start = end - len(phrase) + 1
+    if start > 0 and text[start - 1] != " ":
+        return False
+    word_end = text.find(" ", end + 1)
+    return (len(text) if word_end < 0 else word_end) - end - 1 <= PHRASE_ENDING
+
+
 @dataclass(frozen=True)
 class CueSet:
     """Context words: exact words (also matching the head of ``cpr-nr``/``bookingnr.``) and ``prefix*``."""
@@ -230,5 +245,5 @@ class CueSet:
             return cue
         if self.phrase_automaton is None or not text:
             return None
-        present = {phrase for _, phrase in self.phrase_automaton.iter(text)}
+        present = {phrase for end, phrase in self.phrase_automaton.iter(text) if _bounded(text, end, phrase)}
         return next((phrase for phrase in self.phrases if phrase in present), None)  # the most specific

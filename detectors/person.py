@@ -353,9 +353,12 @@ class PersonCues:
                 continue
             if CLASS_RE.match(text) or (i > 1 and texts[i - 1] == "." and text.lower() in CLASS_WORDS):
                 return True
-        before = next((t for t in texts[offset - 1 : max(0, offset - 4) : -1] if not t.isspace()), "")
+        at = next((i for i in range(offset - 1, max(-1, offset - 4), -1) if not texts[i].isspace()), -1)
+        before = texts[at] if at >= 0 else ""
         kind, cue = self.mark(before)
-        return (kind == "word" and cue not in PRONOUNS) or normalise(before) in TIE_WORDS
+        tied = (kind == "word" and cue not in PRONOUNS) or normalise(before) in TIE_WORDS
+        # "Noras bror Jonas": kin of someone named, a character as much as they are
+        return tied and not (at > 0 and _genitive_name(texts[at - 1]))
 
 
 def _limits(texts: list[str], first: int, last: int) -> tuple[int, int]:
@@ -424,3 +427,8 @@ def _initials_before(texts: list[str], start: int) -> bool:
             if not any(INITIALS_RE.match(t) for t in beside):
                 return True
     return False
+
+
+def _genitive_name(text: str) -> bool:
+    """'Noras', 'Magnus'': a capitalised word in the genitive."""
+    return len(text) > 2 and text[:1].isupper() and text[1:].islower() and text.endswith(("s", "'"))

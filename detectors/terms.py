@@ -229,7 +229,11 @@ class MessageCues:
         CPR, a name in the subject), a ``character`` (a name tied to no pupil) in a lesson or
         announcement."""
         if person is None or not person.definite:
-            return self.generic_text or self.lesson_text
+            if self.generic_text:
+                return self.generic_text
+            # a pronoun in a mail whose subject names someone ("Re: Lektier til Sol?") is that someone,
+            # though the reply speaks of a book's chapters
+            return None if person is not None and self.person else self.lesson_text
         if self.person:
             return None
         if person.role:

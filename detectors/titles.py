@@ -37,12 +37,23 @@ def subject_names(cues: PersonCues, subject: str) -> list[str]:
         word_name = cues.is_word_name(word) and (
             i > 0 or bool(CLASS_RE.match(following)) or cues.is_name(following) or following in NAME_VERBS
         )
-        if not (cues.is_name(word) or word_name) or before in PLACE_WORDS or before in ORGANISATION_WORDS:
+        if not (cues.is_name(word) or word_name) or before in ORGANISATION_WORDS:
             continue
+        if before in PLACE_WORDS and not (before in PERSON_PREPOSITIONS and _listed(cues, word)):
+            continue  # "i Odense", but "Lektier til Sol": a given name is a person
         if following[:1].isupper() and not cues.is_name(following):
             continue  # "Østervang Skole", "Kragh Byg"
         names.append(word)
     return names
+
+
+PERSON_PREPOSITIONS = frozenset(["til", "fra", "hos", "ved"])
+"""Before a given name of first_names.yaml these speak of a person ("Lektier til Sol"); 'i' and 'på'
+name a place, 'om' and 'af' a topic ("karakteranalyse af Niels", a book's character)."""
+
+
+def _listed(cues: PersonCues, word: str) -> bool:
+    return word.lower() in cues.first_names or word.lower() in cues.word_names
 
 
 TITLE_SPLIT = re.compile(r"[\s_]+")

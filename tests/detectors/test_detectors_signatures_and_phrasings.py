@@ -60,7 +60,9 @@ def test_a_contact_line_of_a_signature(line: list[str], contact: bool) -> None:
         ),
     ],
 )
-def test_hard_negatives_of_this_round(categories: Classify, subject: str, body: str) -> None:
+def test_signatures_organisations_and_references_name_no_one(
+    categories: Classify, subject: str, body: str
+) -> None:
     result = categories(body, subject=subject)
     assert result.categories == (), explained(result)
 
@@ -77,9 +79,14 @@ def test_hard_negatives_of_this_round(categories: Classify, subject: str, body: 
         ("Hej\n\nNahom i 3.a taler tigrinya derhjemme; familien er etiopiske.", "ethnicity"),
         ("Hej\n\nFar til Malte skriver, at de skylder over 200.000 kr. til banken.", "finances"),
         ("Hej Kim\n\nJonas i 10.b vil stoppe i 10 efter nytår og tage hyre.", "education_readiness"),
+        ("Hej\n\nMor til Noa (1.b) har fået midlertidig forældremyndighed; far må ikke hente.", "social"),
+        ("Hej\n\nMor til Lukas i 3.b er litauer og taler kun lidt dansk, så vi bestiller tolk.", "ethnicity"),
+        ("Hej Per\n\nVi trækker tilbuddet tilbage til Kasper Lund efter samtalen med HR.", "hr_confidential"),
     ],
 )  # fmt: skip
-def test_sensitive_facts_of_this_round(categories: Classify, body: str, category: str) -> None:
+def test_intensified_possessive_and_everyday_phrasings(
+    categories: Classify, body: str, category: str
+) -> None:
     result = categories(body)
     assert category in result.categories, explained(result)
 
@@ -97,19 +104,6 @@ def test_a_secret_game_and_touching_told_by_a_child_are_sexual_matters(categorie
 def test_a_first_communion_list_with_names_is_religious_practice(categories: Classify) -> None:
     body = "Navn;Klasse;Førstekommunion;Skriftemål\nAdam Nowak;3.a;ja;ja\nRosa Cruz;3.b;ja;nej\n"
     assert "religion" in categories(body, subject="Liste til sognet").categories
-
-
-@pytest.mark.parametrize(
-    ("body", "category"),
-    [
-        ("Hej\n\nMor til Noa (1.b) har fået midlertidig forældremyndighed; far må ikke hente.", "social"),
-        ("Hej\n\nMor til Lukas i 3.b er litauer og taler kun lidt dansk, så vi bestiller tolk.", "ethnicity"),
-        ("Hej Per\n\nVi trækker tilbuddet tilbage til Kasper Lund efter samtalen med HR.", "hr_confidential"),
-    ],
-)
-def test_custody_a_nation_and_a_withdrawn_job_offer(categories: Classify, body: str, category: str) -> None:
-    result = categories(body)
-    assert category in result.categories, explained(result)
 
 
 def test_a_request_for_new_staffs_criminal_record_certificates_is_no_offence(categories: Classify) -> None:

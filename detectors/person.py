@@ -63,7 +63,9 @@ VISITING_PROFESSIONS = frozenset(["betjent", "lokalbetjent", "politibetjent", "p
                                   "læge", "overlæge", "tandlæge", "præst", "imam", "forfatter", "journalist",
                                   "foredragsholder", "oplægsholder", "instruktør", "konsulent",
                                   "ssp-konsulent", "pastor", "pastorin", "pfarrer", "pfarrerin", "priester",
-                                  "polizist", "polizistin", "arzt", "ärztin"])  # fmt: skip
+                                  "polizist", "polizistin", "arzt", "ärztin", "sundhedsplejerske",
+                                  "talepædagog", "fysioterapeut", "ergoterapeut", "socialrådgiver",
+                                  "tolk"])  # fmt: skip
 """'Lokalbetjent Kenneth Brix fortæller, hvad politiet ser': a visiting professional, not the subject
 (and so in a compound ending in one: 'PPR's skolepsykolog Christian Aagaard')."""
 QUOTES = frozenset(["'", '"', "“", "”", "«", "»", "‘", "’"])
@@ -400,8 +402,8 @@ def _after_profession(texts: list[str], offset: int) -> bool:
     Brix")."""
     for i in range(offset - 1, max(-1, offset - 4), -1):
         word = normalise(texts[i])
-        if any(word.endswith(p) for p in VISITING_PROFESSIONS):
-            return True  # a compound names the profession too: skolepsykolog, sognepræst
+        if any(word.endswith((p, p + "en", p + "n")) for p in VISITING_PROFESSIONS):
+            return True  # a compound or the definite form too: skolepsykolog, sognepræst, sundhedsplejersken
         if not (texts[i][:1].isupper() and texts[i].isalpha()):
             return False  # back over the first names before a surname only
     return False

@@ -94,7 +94,8 @@ def title_lines(text: str) -> list[str]:
     return [line] if len(line.split()) <= 10 else []
 
 
-TABLE_ROW = re.compile(r"^([A-ZÆØÅ][a-zæøåé]+)(?: [A-ZÆØÅ][a-zæøåé.]+)*[\t;,]", re.MULTILINE)
+TABLE_ROW = re.compile(r"^([A-ZÆØÅ][a-zæøåé]+)(?: [A-ZÆØÅ][a-zæøåé.]+)* *[\t;,|]", re.MULTILINE)
+"""A row that opens with a name and a cell break: a tab, ';', ',' or a padded '|' of a text table."""
 
 
 def names_in_table(cues: PersonCues, text: str, needed: int = 2) -> bool:

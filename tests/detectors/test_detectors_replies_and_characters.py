@@ -7,8 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
+from detectors.classify import classify
 from detectors.context import CueSet
-from gateway.types import Classification
+from detectors.engine import Detector
+from detectors.settings import DetectorSettings
+from gateway.types import Classification, TextPart
 from tests.detectors.test_detectors_general_readings import explained
 
 Classify = Callable[..., Classification]
@@ -63,4 +66,38 @@ def test_a_refusal_an_origin_and_a_forced_sale(categories: Classify, body: str, 
 def test_a_mother_tongue_class_is_no_ones_origin(categories: Classify) -> None:
     body = "Kære forældre\n\nModersmålsundervisning i grønlandsk og arabisk tilbydes tirsdag på Vestbyskolen."
     result = categories(body, subject="Modersmålsundervisning")
+    assert result.categories == (), explained(result)
+
+
+def test_a_text_table_with_bars_and_named_rows_holds_its_pupils_survey_answers(
+    detector: Detector, settings: DetectorSettings
+) -> None:
+    table = (
+        "Udtræk fra trivselsmålingen, 6.b\n\n"
+        "Elev          | Glad for skolen | Føler sig ensom\n"
+        "--------------+-----------------+----------------\n"
+        "Ida Krogh     | Sjældent        | Tit\n"
+        "Emil Vestergaard | Tit          | Aldrig\n"
+    )
+    parts = [TextPart("Til mødet", "subject"), TextPart(table, "attachment:trivsel_6b.txt")]
+    result = classify(detector.analyze(parts), settings)
+    assert "wellbeing_survey" in result.categories, explained(result)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (  # the school nurse named by her title, and a platform that is no one
+            "Fra sundhedsplejen",
+            "Kære forældre\n\nSundhedsplejersken Jette Bak er her hver tirsdag. Har jeres barn en diagnose "
+            "eller fast medicin, så udfyld medicinskemaet på Intra.",
+        ),
+        (  # books for dyslexic readers bought by a school
+            "Ordrebekræftelse",
+            "Hej\n\nTak for din bestilling, att. Bo Kirkegaard:\n10 x ordblindematerialet, elevbog 5",
+        ),
+    ],
+)
+def test_titles_platforms_and_products_name_no_one(categories: Classify, subject: str, body: str) -> None:
+    result = categories(body, subject=subject)
     assert result.categories == (), explained(result)

@@ -28,7 +28,7 @@ def subject_names(cues: PersonCues, subject: str) -> list[str]:
     nor a quoted title ("vi læser 'Lyset bag Linnea'")."""
     words = [w.strip(".,:;()!?-") for w in QUOTED.sub(" ", subject).split()]
     bare = [w for w in words if w.lower() not in MAIL_PREFIXES]
-    if len(bare) == 1 and (bare[0].lower() in cues.first_names or bare[0].lower() in cues.word_names):
+    if len(bare) == 1 and _listed(cues, bare[0]):
         return bare  # "Subject: lærke" from a phone: a given name alone, whatever its case
     names = []
     for i, word in enumerate(words):
@@ -53,6 +53,7 @@ name a place, 'om' and 'af' a topic ("karakteranalyse af Niels", a book's charac
 
 
 def _listed(cues: PersonCues, word: str) -> bool:
+    """A given name of first_names.yaml (a name or a word name), whatever its case."""
     return word.lower() in cues.first_names or word.lower() in cues.word_names
 
 

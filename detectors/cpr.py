@@ -112,14 +112,20 @@ def window_start(text: str, start: int, margin: int) -> int:
 TABLE_DELIMITERS = (";", "\t", "|", ",")
 HEADER_LOOKUP_LINES = 200
 WORD = re.compile(r"[\w./#-]+")
+COLUMN_GAP = re.compile(r"\S {2,}(?=\S)")
+"""Two spaces or more between words: the columns of a text table padded with spaces (a log, a printout)."""
+HEADER_CELL = re.compile(r"\S+(?: \S+)*")
+"""A cell of a padded header: words with single spaces between them ("Navn", "Født den")."""
 
 
-def cue_words(text: str, start: int, count: int) -> list[str]:
+def cue_words(text: str, start: int, count: int, person_columns: CueSet | None = None) -> list[str]:
     """The words that say what kind of number starts at ``start``, nearest first.
 
     What stands before it in its own line; for a number that opens its line, the line above (a
     label over a value); in a table row, its own cell and its column's header, never the other
     columns' headers ("navn;cpr;telefon" over "Oliver;2204078541;28 11 43 90" is no phone number).
+    A column headed 'Id' in a table with a column of ``person_columns`` (elev, navn) is read as that
+    column's header: the number is the person's, not a session's or an order's.
     """
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
@@ -131,15 +137,31 @@ def cue_words(text: str, start: int, count: int) -> list[str]:
         column = before.count(delimiter)
         own_cell = before.rsplit(delimiter, 1)[-1]
         label = cells[column] if column < len(cells) else ""
+        label = person_column(label, cells, person_columns) or label
+        return words_nearest_first(f"{label} {own_cell}", count)
+    padded = padded_header(text, line_start, start)
+    if padded is not None:
+        label, cells = padded
+        label = person_column(label, cells, person_columns) or label
+        own_cell = re.split(r" {2,}", before)[-1]
         return words_nearest_first(f"{label} {own_cell}", count)
     if not WORD.search(before) and line_start > 0:
         before = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start] + before
     return words_nearest_first(before, count)
 
 
+def person_column(label: str, cells: Sequence[str], person_columns: CueSet | None) -> str | None:
+    """For a column headed only 'Id' or 'Nr.', the header of a column of names beside it, if any."""
+    if person_columns is None or words_nearest_first(label, 2) not in (["id"], ["nr"], ["nummer"]):
+        return None
+    return next((cell for cell in cells if person_columns.find(words_nearest_first(cell, 4))), None)
+
+
 def table_header(text: str, line_start: int, line: str) -> tuple[str, list[str]] | None:
     """(delimiter, header cells) when ``line`` is a row of a delimited table with a header above; the
-    line's most frequent delimiter is tried first (a tab-separated row may hold a ';' in a cell)."""
+    line's most frequent delimiter is tried first (a tab-separated row may hold a ';' in a cell). Rows of
+    a spreadsheet may have fewer cells than others (their last, empty cells left out); a comma-separated
+    table, whose rows keep their commas, must have the same number in every row (prose has commas)."""
     for delimiter in sorted(TABLE_DELIMITERS, key=line.count, reverse=True):
         columns = line.count(delimiter)
         if columns < (2 if delimiter == "," else 1):  # prose has commas; a table has several per row
@@ -150,12 +172,43 @@ def table_header(text: str, line_start: int, line: str) -> tuple[str, list[str]]
                 break
             above_start = text.rfind("\n", 0, at - 1) + 1
             above = text[above_start : at - 1].rstrip("\r")
-            if above.count(delimiter) != columns:
+            same_table = above.count(delimiter) == columns if delimiter == "," else delimiter in above
+            if not same_table:
                 break
             header, at = above, above_start
         if header is not None:
             return delimiter, header.split(delimiter)
     return None
+
+
+def padded_header(text: str, line_start: int, start: int) -> tuple[str, list[str]] | None:
+    """(the header cell over the number's column, every header cell) when the number stands in a text
+    table padded with spaces ("Navn   Født   DHF-ID"): the topmost of the padded lines right above its
+    own, read at the number's columns."""
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    before = text[line_start:start].rstrip()
+    if (
+        not COLUMN_GAP.search(line)
+        or before.endswith(":")
+        or not (start == line_start or text[start - 2 : start] == "  ")
+    ):
+        return None  # "CPR-nr.:     150315-8114" is a label and its value, no column
+    header, at = None, line_start
+    for _ in range(HEADER_LOOKUP_LINES):
+        if at == 0:
+            break
+        above_start = text.rfind("\n", 0, at - 1) + 1
+        above = text[above_start : at - 1].rstrip("\r")
+        if not COLUMN_GAP.search(above):
+            break
+        header, at = above, above_start
+    if header is None:
+        return None
+    column = start - line_start
+    cells = list(HEADER_CELL.finditer(header))
+    over = [c.group() for c in cells if c.start() < column + 10 and c.end() > column]
+    return " ".join(over), [c.group() for c in cells]
 
 
 def words_nearest_first(snippet: str, count: int) -> list[str]:
@@ -183,6 +236,8 @@ class CprCues:
     """Compounds of a CPR's own labels (cpr-nummer, personnr, fødselsnummer): never another kind."""
     examples: frozenset[str]
     """The word right before a number that makes it an example of a format ("fx 010203-1234")."""
+    person_columns: CueSet
+    """Headers of a column of names (elev, navn): an 'Id' column beside one holds the person's number."""
 
     @classmethod
     def of(cls, lists: Mapping[str, Sequence[str]]) -> CprCues:
@@ -194,7 +249,12 @@ class CprCues:
             identifier_endings=tuple(lists.get("identifier_endings", ())),
             label_stems=tuple(lists.get("label_stems", ())),
             examples=frozenset(normalise(word) for word in lists.get("examples", ())),
+            person_columns=CueSet.of(lists.get("person_columns", ())),
         )
+
+    def labels(self, text: str, start: int, count: int) -> list[str]:
+        """The words that say what kind of number starts at ``start`` (``cue_words``), nearest first."""
+        return cue_words(text, start, count, self.person_columns)
 
     def identifier_before(self, before: list[str]) -> str | None:
         """The identifier noun that is the nearest word before the number, if it is one: a noun such as
@@ -241,14 +301,35 @@ class CprCues:
             return word
         return next((w for w in labels[:EXAMPLE_REACH] if w in self.examples), None)
 
-    def labelled_other(self, text: str, start: int, count: int) -> bool:
-        """The number starting at ``start`` is labelled as another kind of number ("Bookingnr.
-        2006254823") by the words that say what it is, and nothing there says CPR; or it is an example."""
-        labels = cue_words(text, start, count)
+    def labelled_other(self, labels: list[str]) -> bool:
+        """A number with these ``labels`` is labelled as another kind of number ("Bookingnr.
+        2006254823") and nothing there says CPR; or it is an example."""
         if self.own_label(labels):
             return True
         negative = self.other_label(labels)
         return bool(negative) and not self.positive.find(labels)
+
+
+DIGIT = re.compile(r"\d")
+LABELS_CUE = "cpr labels at "
+"""Presidio context entry: the labels of the candidate at an offset of the analysed text, read in the
+part's whole text, where a table's header far above its row is (the analysed windows lack it)."""
+
+
+def labels_cue(offset: int, labels: Sequence[str]) -> str:
+    """The context entry for a candidate's labels; a word with digits (another number of a list) is
+    no cue and is carried as '0', so no number travels in the context."""
+    return "\t".join([f"{LABELS_CUE}{offset}", *("0" if DIGIT.search(w) else w for w in labels)])
+
+
+def labels_in_context(context: Sequence[str] | None) -> dict[int, list[str]]:
+    """The labels that ``labels_cue`` put into Presidio's context, by offset."""
+    read: dict[int, list[str]] = {}
+    for entry in context or ():
+        if entry.startswith(LABELS_CUE):
+            offset, *labels = entry[len(LABELS_CUE) :].split("\t")
+            read[int(offset)] = labels
+    return read
 
 
 class CprRecognizer(PatternRecognizer):
@@ -283,9 +364,21 @@ class CprRecognizer(PatternRecognizer):
         nlp_artifacts: NlpArtifacts | None,
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
-        return [self.rescore(text, result, nlp_artifacts) for result in raw_recognizer_results]
+        read = labels_in_context(context)
+        return [
+            self.rescore(text, result, nlp_artifacts, read.get(result.start))
+            for result in raw_recognizer_results
+        ]
 
-    def rescore(self, text: str, result: RecognizerResult, nlp_artifacts: NlpArtifacts | None) -> Any:
+    def rescore(
+        self,
+        text: str,
+        result: RecognizerResult,
+        nlp_artifacts: NlpArtifacts | None,
+        labels: list[str] | None = None,
+    ) -> Any:
+        """The score of one candidate from its date, modulus 11 and context; ``labels`` are the words
+        that say what kind of number it is, read in the whole text (else read here, in ``text``)."""
         conf = self.cpr_settings
         digits = re.sub(r"\D", "", text[result.start : result.end])
         score = conf.base_score
@@ -299,7 +392,8 @@ class CprRecognizer(PatternRecognizer):
             after = window.after(conf.context_after)
             cues = self.cues
             positive = cues.positive.find([*before, *after])
-            labels = cue_words(text, result.start, conf.context_before)
+            if labels is None:
+                labels = cues.labels(text, result.start, conf.context_before)
             negative = cues.other_label(labels)
             own = cues.own_label(labels)
             if own:

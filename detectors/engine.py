@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
@@ -40,6 +40,18 @@ from detectors.terms import (
 )
 from detectors.titles import names_in_table, subject_names, title_lines, title_names
 from gateway.types import Finding, TextPart
+
+
+class Candidates(NamedTuple):
+    """What the cheap pass found in a text (``Detector.candidate_spans``)."""
+
+    spans: list[tuple[int, int, int]]
+    """(start, end, margin) of every span worth analysing."""
+    has_cpr: bool
+    """Some CPR candidate is labelled as no other kind of number."""
+    cpr_labels: dict[int, list[str]]
+    """The words that say what kind of number each CPR candidate is, by its start (``CprCues.labels``)."""
+
 
 BLANK_FIELD = re.compile(r"_{4,}|\.{6,}|…{3,}")
 """A field of a form left to fill in."""
@@ -158,18 +170,17 @@ class Detector:
         )
         return {w.strip("*") for w in words if " " not in w}
 
-    def candidate_spans(self, text: str, lower: str | None = None) -> tuple[list[tuple[int, int, int]], bool]:
-        """Cheap pass over the whole text (``lower``: it lower-cased, if already made): (start, end,
-        margin) of every span worth analysing, and whether any of them is a CPR candidate that no label
+    def candidate_spans(self, text: str, lower: str | None = None) -> Candidates:
+        """Cheap pass over the whole text (``lower``: it lower-cased, if already made): every span worth
+        analysing, the labels of each CPR candidate, and whether any of them is a CPR that no label
         calls another kind of number."""
         cpr_settings = self.settings.cpr
         found = [(s, e) for s, e, _ in cpr.candidates(text)]
         reach = cpr_settings.window_chars
         spans = [(cpr.window_start(text, s, reach), e, reach) for s, e in found]
+        labels = {s: self.cpr_cues.labels(text, s, cpr_settings.context_before) for s, _ in found}
         # a booking or order number is no pupil elsewhere in the mail
-        has_cpr = any(
-            not self.cpr_cues.labelled_other(text, s, cpr_settings.context_before) for s, _ in found
-        )
+        has_cpr = any(not self.cpr_cues.labelled_other(words) for words in labels.values())
         per_term: Counter[str] = Counter()
         margin = self.settings.terms.window_chars
         limit = self.settings.terms.max_hits_per_term
@@ -177,20 +188,25 @@ class Detector:
             per_term[hit.term.text] += 1
             if per_term[hit.term.text] <= limit:
                 spans.append((hit.start, hit.end, margin))
-        return spans, has_cpr
+        return Candidates(spans, has_cpr, labels)
 
     def analyze_part(
         self,
         part: TextPart,
         context: list[str] | None = None,
-        spans: list[tuple[int, int, int]] | None = None,
+        candidates: Candidates | None = None,
     ) -> list[Finding]:
         """Findings in one text; ``context`` carries message-wide cues (a newsletter's subject)."""
-        spans = self.candidate_spans(part.text)[0] if spans is None else spans
-        if not spans:
+        candidates = self.candidate_spans(part.text) if candidates is None else candidates
+        if not candidates.spans:
             return []
-        joined = windows.join(part.text, windows.merge(part.text, spans))
-        results = self.analyzer.analyze(joined.text, language=LANGUAGE, context=context)
+        joined = windows.join(part.text, windows.merge(part.text, candidates.spans))
+        labels = [
+            cpr.labels_cue(at, words)
+            for start, words in candidates.cpr_labels.items()
+            if (at := joined.to_joined(start)) is not None
+        ]
+        results = self.analyzer.analyze(joined.text, language=LANGUAGE, context=[*(context or []), *labels])
         findings = []
         for result in results:
             start, end = joined.to_original(result.start), joined.to_original(result.end)
@@ -226,10 +242,10 @@ class Detector:
         located = by_location(parts)
         lowered = [lower_same_length(part.text) for part in located]
         candidates = [self.candidate_spans(p.text, lower) for p, lower in zip(located, lowered, strict=True)]
-        context = self.message_context(parts, any(has_cpr for _, has_cpr in candidates))
+        context = self.message_context(parts, any(c.has_cpr for c in candidates))
         subject = self.text_cues(lower_same_length(p.text) for p in parts if p.where == "subject")
-        for part, lower, (part_spans, _) in zip(located, lowered, candidates, strict=True):
-            if not part_spans:
+        for part, lower, part_candidates in zip(located, lowered, candidates, strict=True):
+            if not part_candidates.spans:
                 continue
             own = self.part_cues(part, parts)
             # a document titled with a person's name is about that person, whatever courses it names
@@ -238,7 +254,7 @@ class Detector:
             if GENERAL not in cues and not titled and greets_a_group(part.text):
                 cues[GENERAL] = "a greeting to a group"  # "Kære elever", "Hej nattevagter", "Hej K2"
             part_context = context + [f"{TEXT_CUES[kind]}{cue}" for kind, cue in cues.items()] + own
-            findings.extend(self.analyze_part(part, part_context, part_spans))
+            findings.extend(self.analyze_part(part, part_context, part_candidates))
         return findings
 
     def text_cues(self, lowered: Iterable[str]) -> dict[str, str]:
@@ -265,6 +281,15 @@ class Detector:
                 cues.append(f"{PERSON_IN_MESSAGE}name in the attachment's title")
         return cues
 
+    def without_phrases(self, text: str) -> str:
+        """The text with every phrase of a term list blanked out: "Fritagelse fra kristendomskundskab"
+        asks for a pupil's exemption, it is no subject on Christian studies for all."""
+        lower = lower_same_length(text)
+        for hit in self.lexicon.hits(lower):
+            if " " in hit.term.text:
+                lower = lower[: hit.start] + " " * (hit.end - hit.start) + lower[hit.end :]
+        return lower
+
     def message_context(self, parts: Sequence[TextPart], has_cpr: bool) -> list[str]:
         """Message-wide cues, passed to the recognizers as Presidio context: a subject such as
         'Nyhedsbrev: ...' marks general text; a name in the subject or any CPR marks a person."""
@@ -275,7 +300,8 @@ class Detector:
                 continue
             words = [w.strip(".,:;()!?-") for w in part.text.split()]
             lowered = [normalise(w) for w in words]
-            cue = generic.find(lowered, " ".join(lowered))
+            own = [normalise(w) for w in self.without_phrases(part.text).split()]
+            cue = generic.find(own, " ".join(own))
             if cue:
                 context.append(f"{GENERIC_SUBJECT}{cue}")
             context += [

@@ -36,6 +36,10 @@ SUBJECTS = frozenset(["dansk", "matematik", "engelsk", "tysk", "fransk", "fysik"
 CELL_SPLIT = re.compile(r"[\t;]|,(?<!\d,)|,(?!\d)")  # a comma not between two digits
 AVERAGE = re.compile(r"\b(?:snit|gennemsnit|gns|karaktergennemsnit)\b\D{0,12}?(\d{1,2},\d{1,2})\b|"
                      r"\b(\d{1,2},\d{1,2})\s+i\s+(?:snit|gennemsnit)\b", re.IGNORECASE)  # fmt: skip
+AVERAGE_CELL = re.compile(r"-?\d{1,2}[,.]\d{1,2}")
+"""A cell holding a grade average ("7,4"), read as one in a column headed so (``AVERAGE_HEADERS``)."""
+AVERAGE_HEADERS = ("gns", "gennemsnit", "snit", "karaktergennemsnit", "standpunkt", "karakter")
+"""Words that head a column of grade averages ("Gns. standpunkt", "Karaktergennemsnit")."""
 MAX_TABLE_MARKS = 20
 LISTED_MARK = re.compile(
     r"^[> \t]*(?P<label>[^\n:;\t>]{2,40}?)[ \t]*[:–][ \t]*(?P<mark>-3|00|02|4|7|10|12)[ \t\r]*$", re.MULTILINE
@@ -74,7 +78,8 @@ class GradeRecognizer(ContextScoredRecognizer):
                 start = nlp_artifacts.tokens_indices[i]
                 tier = "strong" if self.graded(words, i, cue) else "medium"
                 results.append(self.result(start, start + len(mark), f"near '{cue}'", cue, tier))
-        for start, end, header in self.table_marks(text) if marks else ():  # a cell's mark is a token
+        averages = AVERAGE_CELL.search(text) is not None
+        for start, end, header in self.table_marks(text) if marks or averages else ():  # cells are tokens
             results.append(self.result(start, end, f"in column '{header}'", header, "strong"))
         found = {r.start for r in results}
         for start, end, cue in self.listed_marks(text) if marks else ():
@@ -122,7 +127,7 @@ class GradeRecognizer(ContextScoredRecognizer):
                 row = cells
             else:
                 unread.append(cells)
-                if any(cell.strip() in MARKS for cell in cells):
+                if any(cell.strip() in MARKS or is_average(cell) for cell in cells):
                     header, after_header = self.first_header(unread)
                     unread = []
                     row = cells if after_header else None
@@ -159,19 +164,21 @@ class GradeRecognizer(ContextScoredRecognizer):
         return bool(words) and self.scorer.person.is_name(words[0].strip(".,"))
 
     def first_header(self, lines: list[list[str]]) -> tuple[list[str] | None, bool]:
-        """The column names of the first line that names a subject or grade, and whether the last
-        line comes after it (is a row of that table)."""
+        """The cells of the first line that names a subject, a grade or a grade average, and whether
+        the last line comes after it (is a row of that table)."""
         for i, cells in enumerate(lines):
-            names = [normalise(c.split()[0]) if c.split() else "" for c in cells]
-            if any(self.anchors.match(n) for n in names):
-                return names, i < len(lines) - 1
+            if any(self.anchors.match(first_word(c)) or heads_averages(c) for c in cells):
+                return cells, i < len(lines) - 1
         return None, False
 
     def row_marks(self, cells: list[str], header: list[str], offset: int) -> Iterator[tuple[int, int, str]]:
+        """Marks in a table's row: a mark under a subject or grade, an average under an average's header."""
         position = offset
         for column, cell in enumerate(cells):
-            name = header[column] if column < len(header) else ""
-            if cell.strip() in MARKS and self.anchors.match(name):
+            head = header[column] if column < len(header) else ""
+            name = first_word(head)
+            mark = cell.strip() in MARKS and self.anchors.match(name)
+            if mark or (is_average(cell) and heads_averages(head)):
                 start = position + len(cell) - len(cell.lstrip())
                 yield start, start + len(cell.strip()), name
             position += len(cell) + 1
@@ -225,3 +232,19 @@ def lead_in_line(text: str, start: int) -> str:
             return line
         end = line_start
     return ""
+
+
+def first_word(cell: str) -> str:
+    words = cell.split()
+    return normalise(words[0]) if words else ""
+
+
+def is_average(cell: str) -> bool:
+    """A grade average on the 7-point scale ("7,4", "10.2", "-1,5")."""
+    text = cell.strip()
+    return AVERAGE_CELL.fullmatch(text) is not None and -3 <= float(text.replace(",", ".")) <= 12
+
+
+def heads_averages(cell: str) -> bool:
+    """A header cell over grade averages: "Gns. standpunkt", "Karaktergennemsnit", "Snit"."""
+    return any(normalise(word).startswith(AVERAGE_HEADERS) for word in cell.split())

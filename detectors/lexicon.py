@@ -288,6 +288,7 @@ CPR_CONTEXT_KEYS = (
     "identifier_endings",
     "label_stems",
     "examples",
+    "person_columns",
 )
 """The lists of cpr_context.yaml (see that file)."""
 

@@ -30,6 +30,17 @@ class Windows:
         i = max(0, bisect.bisect_right(self.joined_starts, offset) - 1)
         return self.original_starts[i] + offset - self.joined_starts[i]
 
+    def to_joined(self, original: int) -> int | None:
+        """Where the text's ``original`` offset is in the joined text, or None outside every window."""
+        i = bisect.bisect_right(self.original_starts, original) - 1
+        if i < 0:
+            return None
+        at = self.joined_starts[i] + original - self.original_starts[i]
+        next_start = (
+            self.joined_starts[i + 1] - len(SEPARATOR) if i + 1 < len(self.joined_starts) else len(self.text)
+        )
+        return at if at < next_start else None
+
 
 def _snap_left(text: str, pos: int) -> int:
     if pos <= 0:

@@ -98,6 +98,9 @@ class TermList:
     """Categories whose hits inside this list's phrases do not count (a survey question quoting 'mobbet')."""
     in_signature: bool = True
     """False: a term in a signature block under "Venlig hilsen" is a role, not a disclosure (a TR)."""
+    negations: tuple[str, ...] = ()
+    """Words that say the person has none of it: right before a term ("ingen allergier") or as the
+    answer to a form's field named by it ("Medicin: nej")."""
 
 
 @dataclass
@@ -320,7 +323,7 @@ def read_term_file(path: Path, tiers: Sequence[str]) -> TermList:
         raise LexiconError(f"{path}: no such term list")
     data = _read_plain(path)
     category = str(data.get("category") or path.stem)
-    known = {"category", "stoplist", "context", "description", "masks", *OPTIONS, *tiers}
+    known = {"category", "stoplist", "context", "description", "masks", "negations", *OPTIONS, *tiers}
     unknown = sorted(set(data) - known)
     if unknown:
         raise LexiconError(f"{path}: unknown key(s) {unknown}; term tiers are {sorted(tiers)}")
@@ -338,6 +341,7 @@ def read_term_file(path: Path, tiers: Sequence[str]) -> TermList:
         negative=frozenset(_words(context, "negative", path)),
         masks=frozenset(_words(data, "masks", path)),
         in_signature=bool(data.get("in_signature", True)),
+        negations=tuple(_words(data, "negations", path)),
     )
 
 

@@ -16,6 +16,7 @@ from detectors.clauses import CLAUSE_BREAKS
 from detectors.context import CueSet, TokenWindow, token_texts
 from detectors.letter import in_signature
 from detectors.lexicon import ANCHOR, GENERAL, LESSON, Hit, Lexicon, Term
+from detectors.negation import negation
 from detectors.person import Person, PersonCues
 from detectors.settings import TermScoring
 
@@ -175,6 +176,10 @@ class ContextScorer:
         if term_list is not None and not term_list.in_signature and in_signature(window):
             score = 0.0  # "Tillidsrepræsentant (DLF)" under "Venlig hilsen" is a role, not a disclosure
             reasons.append("in a signature x0")
+        negated = negation(window, term_list.negations) if term_list is not None else None
+        if negated:
+            score = 0.0  # "Allergier: ingen", "ingen kendte allergier": the form says there is none
+            reasons.append(f"negated ('{negated}') x0")
         result.score = max(0.0, min(1.0, score))
         result.recognition_metadata["reason"] = ", ".join(reasons)
 

@@ -21,7 +21,7 @@ from detectors import cpr, windows
 from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.letter import greets_a_group, greets_one_person
-from detectors.lexicon import GENERAL, Lexicon, load_lexicon
+from detectors.lexicon import GENERAL, LESSON, Lexicon, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp, lemmatize, quick_doc, tokenize
 from detectors.person import PersonCues
 from detectors.settings import DetectorSettings
@@ -243,7 +243,8 @@ class Detector:
         lowered = [lower_same_length(part.text) for part in located]
         candidates = [self.candidate_spans(p.text, lower) for p, lower in zip(located, lowered, strict=True)]
         context = self.message_context(parts, any(c.has_cpr for c in candidates))
-        subject = self.text_cues(lower_same_length(p.text) for p in parts if p.where == "subject")
+        subject_lower = [lower_same_length(p.text) for p in parts if p.where == "subject"]
+        subject = self.text_cues(subject_lower)
         for part, lower, part_candidates in zip(located, lowered, candidates, strict=True):
             if not part_candidates.spans:
                 continue
@@ -253,6 +254,10 @@ class Detector:
             cues = {**({} if titled else self.text_cues([lower])), **subject}
             if GENERAL not in cues and not titled and greets_a_group(part.text):
                 cues[GENERAL] = "a greeting to a group"  # "Kære elever", "Hej nattevagter", "Hej K2"
+                # a debate announced to a group: its panel's names with parties are presenters
+                event = next(filter(None, map(self.lexicon.event_cue, [lower, *subject_lower])), None)
+                if event:
+                    cues.setdefault(LESSON, event)
             part_context = context + [f"{TEXT_CUES[kind]}{cue}" for kind, cue in cues.items()] + own
             findings.extend(self.analyze_part(part, part_context, part_candidates))
         return findings

@@ -155,6 +155,12 @@ class Lexicon:
         """The first cue in ``lower`` (lower-cased) that marks the whole text as general, or None."""
         return self.text_cues(lower).get(GENERAL)
 
+    def event_cue(self, lower: str) -> str | None:
+        """The first cue in ``lower`` (lower-cased) of a public event with public speakers, or None."""
+        return next(
+            (h.term.spelling for h in _hits(self.message_automaton, lower) if h.term.category == EVENT), None
+        )
+
     def text_cues(self, lower: str) -> dict[str, str]:
         """The first cue of each kind in ``lower`` (lower-cased), in one pass: GENERAL marks a text to
         many or about no one, LESSON a lesson on a book or an event's announcement (an EVENT cue

@@ -44,7 +44,6 @@ NAMES_IN_TABLE = "names in a table"
 """The PERSON_IN_MESSAGE cue of an attachment whose rows start with people's names."""
 CPR_IN_MESSAGE = "CPR"
 """The PERSON_IN_MESSAGE cue of a mail that holds a CPR."""
-TABLE_CELLS = ("\t", ";", "|")
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,11 @@ class ContextScorer:
             named_table=f"{PERSON_IN_MESSAGE}{NAMES_IN_TABLE}" in (context or []),
             cpr=f"{PERSON_IN_MESSAGE}{CPR_IN_MESSAGE}" in (context or []),
         )
-        if any(r.entity_type in STAFF_CATEGORIES for r in results):
+        strong = self.scoring.tiers.get("strong", 0.7)
+        staff = [r for r in results if r.entity_type in STAFF_CATEGORIES]
+        # a staff matter: a strong term ("tjenstlig samtale") or several ("MUS", "personalemappen"), not
+        # one word like "begrundelse" in a lesson plan
+        if len(staff) >= 2 or any(r.score >= strong for r in staff):
             message = replace(message, staff_text=True)
         for result in results:
             self.rescore(result, artifacts, cprs, message)
@@ -265,7 +268,8 @@ def _generic_one(window: TokenWindow) -> str | None:
 
 
 def in_table_row(window: TokenWindow) -> bool:
-    """The span is in a row of cells (tab, semicolon or bar separated): a sheet or answer table."""
+    """The span is in a row of cells (tab, semicolon or bar separated): a sheet or answer table. A
+    semicolon with a space after it, alone in its line, joins two clauses of a sentence."""
     texts = token_texts(window.artifacts)
     start = window.first
     while start > 0 and "\n" not in texts[start - 1]:
@@ -273,7 +277,15 @@ def in_table_row(window: TokenWindow) -> bool:
     end = window.last
     while end < len(texts) - 1 and "\n" not in texts[end + 1]:
         end += 1
-    return any(cell in text for text in texts[start : end + 1] for cell in TABLE_CELLS)
+    line = texts[start : end + 1]
+    if any("\t" in text or "|" in text for text in line):
+        return True
+    indices = window.artifacts.tokens_indices
+    semicolons = [i for i in range(start, end + 1) if texts[i] == ";"]
+    glued = any(";" in text and text != ";" for text in line) or any(
+        i + 1 < len(indices) and indices[i + 1] == indices[i] + 1 for i in semicolons
+    )
+    return glued or len(semicolons) >= 2  # "godkender; det lægges i ..." is a sentence, not two cells
 
 
 class ContextScoredRecognizer(EntityRecognizer):

@@ -42,4 +42,3 @@ def test_a_field_answered_no_is_no_health_fact(categories: Classify, fields: str
 def test_an_answer_that_names_something_still_counts(categories: Classify, fields: str) -> None:
     result = categories(SIGN_UP.format(fields=fields), subject="Tilmelding lejrskole")
     assert "health" in result.categories, explained(result)
-

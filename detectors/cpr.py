@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
@@ -166,19 +167,36 @@ def table_header(text: str, line_start: int, line: str) -> tuple[str, list[str]]
         columns = line.count(delimiter)
         if columns < (2 if delimiter == "," else 1):  # prose has commas; a table has several per row
             continue
-        header, at = None, line_start
-        for _ in range(HEADER_LOOKUP_LINES):
-            if at == 0:
-                break
-            above_start = text.rfind("\n", 0, at - 1) + 1
-            above = text[above_start : at - 1].rstrip("\r")
-            same_table = above.count(delimiter) == columns if delimiter == "," else delimiter in above
-            if not same_table:
-                break
-            header, at = above, above_start
+        if delimiter == ",":
+            header = topmost_line_above(text, line_start, partial(_has_commas, columns))
+        else:
+            header = topmost_line_above(text, line_start, partial(_holds, delimiter))
         if header is not None:
             return delimiter, header.split(delimiter)
     return None
+
+
+def _has_commas(columns: int, line: str) -> bool:
+    return line.count(",") == columns
+
+
+def _holds(delimiter: str, line: str) -> bool:
+    return delimiter in line
+
+
+def topmost_line_above(text: str, line_start: int, same_table: Callable[[str], bool]) -> str | None:
+    """The topmost of the lines right above the one at ``line_start`` that are all ``same_table`` (a
+    table's header over its rows), or None when the line above is not; HEADER_LOOKUP_LINES at most."""
+    header, at = None, line_start
+    for _ in range(HEADER_LOOKUP_LINES):
+        if at == 0:
+            break
+        above_start = text.rfind("\n", 0, at - 1) + 1
+        above = text[above_start : at - 1].rstrip("\r")
+        if not same_table(above):
+            break
+        header, at = above, above_start
+    return header
 
 
 def padded_header(text: str, line_start: int, start: int) -> tuple[str, list[str]] | None:
@@ -194,15 +212,7 @@ def padded_header(text: str, line_start: int, start: int) -> tuple[str, list[str
         or not (start == line_start or text[start - 2 : start] == "  ")
     ):
         return None  # "CPR-nr.:     150315-8114" is a label and its value, no column
-    header, at = None, line_start
-    for _ in range(HEADER_LOOKUP_LINES):
-        if at == 0:
-            break
-        above_start = text.rfind("\n", 0, at - 1) + 1
-        above = text[above_start : at - 1].rstrip("\r")
-        if not COLUMN_GAP.search(above):
-            break
-        header, at = above, above_start
+    header = topmost_line_above(text, line_start, lambda above: COLUMN_GAP.search(above) is not None)
     if header is None:
         return None
     column = start - line_start

@@ -21,7 +21,7 @@ from detectors import cpr, windows
 from detectors.context import CueSet, TokenArtifacts, normalise
 from detectors.grades import GradeRecognizer
 from detectors.letter import greets_a_group, greets_one_person
-from detectors.lexicon import GENERAL, LESSON, Lexicon, load_lexicon
+from detectors.lexicon import GENERAL, Lexicon, event_as_lesson, load_lexicon
 from detectors.nlp import LANGUAGE, build_nlp, lemmatize, quick_doc, tokenize
 from detectors.person import PersonCues
 from detectors.settings import DetectorSettings
@@ -254,10 +254,7 @@ class Detector:
             cues = {**({} if titled else self.text_cues([lower])), **subject}
             if GENERAL not in cues and not titled and greets_a_group(part.text):
                 cues[GENERAL] = "a greeting to a group"  # "Kære elever", "Hej nattevagter", "Hej K2"
-                # a debate announced to a group: its panel's names with parties are presenters
-                event = next(filter(None, map(self.lexicon.event_cue, [lower, *subject_lower])), None)
-                if event:
-                    cues.setdefault(LESSON, event)
+            cues = event_as_lesson(cues)
             part_context = context + [f"{TEXT_CUES[kind]}{cue}" for kind, cue in cues.items()] + own
             findings.extend(self.analyze_part(part, part_context, part_candidates))
         return findings

@@ -155,24 +155,15 @@ class Lexicon:
         """The first cue in ``lower`` (lower-cased) that marks the whole text as general, or None."""
         return self.text_cues(lower).get(GENERAL)
 
-    def event_cue(self, lower: str) -> str | None:
-        """The first cue in ``lower`` (lower-cased) of a public event with public speakers, or None."""
-        return next(
-            (h.term.spelling for h in _hits(self.message_automaton, lower) if h.term.category == EVENT), None
-        )
-
     def text_cues(self, lower: str) -> dict[str, str]:
         """The first cue of each kind in ``lower`` (lower-cased), in one pass: GENERAL marks a text to
-        many or about no one, LESSON a lesson on a book or an event's announcement (an EVENT cue
-        counts as one in a text to many)."""
+        many or about no one, LESSON a lesson on a book or an event's announcement, EVENT a public
+        event (it counts as a LESSON cue in a text to many, see ``event_as_lesson``)."""
         found: dict[str, str] = {}
         for hit in _hits(self.message_automaton, lower):
             found.setdefault(hit.term.category, hit.term.spelling)
             if len(found) == 3:
                 break
-        event = found.pop(EVENT, None)
-        if event and GENERAL in found:
-            found.setdefault(LESSON, event)
         return found
 
     def hits(self, lower: str) -> Iterator[Hit]:
@@ -422,3 +413,12 @@ def _read_plain(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: expected a mapping")
     return data
+
+
+def event_as_lesson(cues: dict[str, str]) -> dict[str, str]:
+    """``cues`` without the EVENT cue, which becomes the LESSON cue when the text is written to many
+    (an election debate announced to all: its panel's names with parties are presenters)."""
+    found = {kind: cue for kind, cue in cues.items() if kind != EVENT}
+    if EVENT in cues and GENERAL in found:
+        found.setdefault(LESSON, cues[EVENT])
+    return found

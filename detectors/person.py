@@ -68,6 +68,8 @@ VISITING_PROFESSIONS = frozenset(["betjent", "lokalbetjent", "politibetjent", "p
                                   "tolk"])  # fmt: skip
 """'Lokalbetjent Kenneth Brix fortæller, hvad politiet ser': a visiting professional, not the subject
 (and so in a compound ending in one: 'PPR's skolepsykolog Christian Aagaard')."""
+VISITING_ENDINGS = tuple(p + end for p in sorted(VISITING_PROFESSIONS) for end in ("", "en", "n"))
+"""A visiting profession in its bare, definite or '-n' form (sundhedsplejersken), one tuple for endswith."""
 QUOTES = frozenset(["'", '"', "“", "”", "«", "»", "‘", "’"])
 CLASS_WORDS = frozenset(["klasse", "kl", "årgang"])
 """'3. klasse', '7. kl.': a class written out."""
@@ -402,7 +404,7 @@ def _after_profession(texts: list[str], offset: int) -> bool:
     Brix")."""
     for i in range(offset - 1, max(-1, offset - 4), -1):
         word = normalise(texts[i])
-        if any(word.endswith((p, p + "en", p + "n")) for p in VISITING_PROFESSIONS):
+        if word.endswith(VISITING_ENDINGS):
             return True  # a compound or the definite form too: skolepsykolog, sognepræst, sundhedsplejersken
         if not (texts[i][:1].isupper() and texts[i].isalpha()):
             return False  # back over the first names before a surname only

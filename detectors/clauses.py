@@ -78,3 +78,40 @@ def _ends_sentence(texts: list[str], i: int) -> bool:
         return False
     word = next((t for t in texts[i - 1 :: -1] if not t.isspace()), "") if i else ""
     return len(word) > 2 and word.isalpha()
+
+
+SELF_VERBS = frozenset(["er", "var", "blev", "sidder", "kommer", "stemmer", "tilhører", "bekender"])
+"""'jeg er troende', 'jeg sidder i bestyrelsen for ...', 'vi kommer i Indre Mission': the writer says
+what they are or belong to."""
+SELF_REACH = 6
+"""Words from the writer to the term: 'jeg sidder desuden i bestyrelsen for Kristendemokraterne'."""
+FAMILY = frozenset(["familie", "familien", "hjem"])
+"""'Vi er en troende kristen familie': a family's 'vi', not a school's ('Vi er en kristen friskole')."""
+
+
+def declares_self(texts: list[str], first: int, last: int) -> bool:
+    """The writer says of themself what the term at tokens ``first``..``last`` names: 'Som troende
+    kristen ... finder jeg', 'jeg er muslim', 'Vi er en troende kristen familie'. That is the writer's
+    own belief or belonging, whatever general words (a lesson topic they complain about) stand near."""
+    start = first
+    while start > 0 and not _ends_sentence(texts, start - 1) and texts[start - 1] not in CLAUSE_BREAKS:
+        start -= 1
+    end = last + 1
+    while end < len(texts) and not _ends_sentence(texts, end) and "\n\n" not in texts[end]:
+        end += 1
+    before = [t if t == "," else normalise(t) for t in texts[start:first] if t.strip()]
+    before = [t for t in before if t]
+    after = [normalise(t) for t in texts[last + 1 : end] if t.strip() and normalise(t)]
+    if (
+        before[:1] == ["som"]
+        and len(before) <= SELF_REACH + 2
+        and "," not in before
+        and "jeg" in after[: SELF_REACH * 3]
+    ):
+        return True  # "Som troende kristen og medlem af ..., finder jeg det upassende"
+    for i, word in enumerate(before):
+        between = before[i + 1 :]
+        family = word == "vi" and bool(FAMILY.intersection(after[:2]))
+        if (word == "jeg" or family) and len(between) <= SELF_REACH and SELF_VERBS.intersection(between[:2]):
+            return not any(t == "," for t in between)
+    return False

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.clauses import CLAUSE_BREAKS
+from detectors.clauses import CLAUSE_BREAKS, declares_self
 from detectors.context import CueSet, TokenWindow, token_texts
 from detectors.letter import in_signature
 from detectors.lexicon import ANCHOR, GENERAL, LESSON, Hit, Lexicon, Term
@@ -168,10 +168,12 @@ class ContextScorer:
                 and not self.person.tied_to_pupil(window, person)
             )
             generic = message.general_reading(person, character)
-        if generic:
+        # "Som troende kristen finder jeg det upassende, at ... besøg ... i kristendomsundervisningen"
+        own = bool(person) and declares_self(token_texts(artifacts), window.first, window.last)
+        if generic and not own:
             score *= conf.generic_factor
             reasons.append(f"general text '{generic}' x{conf.generic_factor:.2f}")
-        negative = cues.negative.find(words, text)
+        negative = None if own else cues.negative.find(words, text)
         if negative:
             score *= conf.negative_factor
             reasons.append(f"context '{negative}' x{conf.negative_factor:.2f}")

@@ -33,6 +33,7 @@ SUBJECTS = frozenset(["dansk", "matematik", "engelsk", "tysk", "fransk", "fysik"
                       "biologi", "geografi", "historie", "samfundsfag", "kristendomskundskab", "idræt",
                       "naturfag", "spansk", "madkundskab", "håndværk", "billedkunst", "musik"])  # fmt: skip
 """School subjects: "<mark> i <subject>" is a grade."""
+WRITTEN_OR_ORAL = frozenset(["skr", "skriftlig", "skriftligt", "mdt", "mdtl", "mundtlig", "mundtligt"])
 CELL_SPLIT = re.compile(r"[\t;]|,(?<!\d,)|,(?!\d)")  # a comma not between two digits
 AVERAGE = re.compile(r"\b(?:snit|gennemsnit|gns|karaktergennemsnit)\b\D{0,12}?(\d{1,2},\d{1,2})\b|"
                      r"\b(\d{1,2},\d{1,2})\s+i\s+(?:snit|gennemsnit)\b", re.IGNORECASE)  # fmt: skip
@@ -208,8 +209,13 @@ class GradeRecognizer(ContextScoredRecognizer):
         lo, hi = max(0, i - CONTEXT_TOKENS), min(len(words), i + CONTEXT_TOKENS + 1)
         if cue.startswith(GRADE_WORDS) or any(w.startswith(GRADE_WORDS) for w in words[lo:hi]):
             return True
-        after = [w for w in words[i + 1 : i + 4] if w.strip()]
-        return len(after) >= 2 and after[0] == "i" and after[1] in SUBJECTS
+        after = [w for w in words[i + 1 : i + 6] if w.strip()]
+        # "-3 i VØ skr.", "7 i da. mdt.": a subject's abbreviation before 'written' or 'oral'
+        return (
+            len(after) >= 2
+            and after[0] == "i"
+            and (after[1] in SUBJECTS or not WRITTEN_OR_ORAL.isdisjoint(after[2:3]))
+        )
 
     def grade_cue(self, words: list[str], i: int) -> str | None:
         lo, hi = max(0, i - CONTEXT_TOKENS), min(len(words), i + CONTEXT_TOKENS + 1)

@@ -327,16 +327,21 @@ class PersonCues:
         return pronoun
 
     def named_here(self, texts: list[str], offset: int) -> bool:
-        """A word name is a name inside a sentence ("og Storm har"), before a surname ("Bo Jensen") or
-        after a word that ties it to a child ("din søn Storm"); a sentence's first word is the word."""
+        """A word name is a name inside a sentence ("og Storm har"), before a surname ("Bo Jensen") or its
+        initial ("Sten O."), or after a word that ties it to a child ("din søn Storm"); a sentence's first
+        word is the word."""
         before = (
             next((t for t in texts[offset - 1 :: -1] if not t.isspace() or "\n" in t), "") if offset else ""
         )
         if before and "\n" not in before and before not in SENTENCE_OPENERS:
             return True
-        following = next((t for t in texts[offset + 1 :] if not t.isspace() or "\n" in t), "")
+        at = next(
+            (i for i in range(offset + 1, len(texts)) if not texts[i].isspace() or "\n" in texts[i]), -1
+        )
+        following = texts[at] if at >= 0 else ""
         return (
             (following[:1].isupper() and following.isalpha() and not following.isupper())
+            or (len(following) == 1 and following.isupper() and texts[at + 1 : at + 2] == ["."])  # "Sten O."
             or following in NAME_VERBS
             or bool(CLASS_RE.match(following))  # "Vild 2.a - krampeanfald"
             or (texts[offset].endswith("s") and following.lower() in FAMILY_WORDS)  # "Vilds far anholdt"

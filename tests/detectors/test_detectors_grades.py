@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from gateway.types import Finding
+from gateway.types import Classification, Finding
+from tests.detectors.test_detectors_general_readings import explained
 
 Find = Callable[[str], list[Finding]]
 
@@ -92,3 +93,20 @@ def test_a_quoted_mark_listing_makes_the_reply_fortrolig(categories: Callable[..
     result = categories(body + "> Frederik Kure: 02\n> Ingrid Lauesen: 10\n", "SV: Tysk")
     assert isinstance(result, Classification)
     assert result.categories == ("grades",) and result.level == Level.FORTROLIG
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("SV: -3 i IØ skr. - Bo K. (3.c)", ("grades",)),
+        ("02 i SA mdt. - Storm P. (2.x)", ("grades",)),
+        ("-3 grader i morgen - Bo K. tager vanterne med", ()),
+    ],
+)
+def test_a_mark_in_an_abbreviated_subject_beside_a_name_and_its_initial(
+    categories: Callable[..., Classification], subject: str, expected: tuple[str, ...]
+) -> None:
+    """An upper-secondary subject's abbreviation before 'skr.'/'mdt.' makes the mark a grade; a word
+    name before an initial ("Bo K.", "Storm P.") is the pupil's name."""
+    result = categories("Jeg har talt med ham om det.\n\nHilsen Ahmed", subject=subject)
+    assert result.categories == expected, explained(result)

@@ -115,3 +115,25 @@ def declares_self(texts: list[str], first: int, last: int) -> bool:
         if (word == "jeg" or family) and len(between) <= SELF_REACH and SELF_VERBS.intersection(between[:2]):
             return not any(t == "," for t in between)
     return False
+
+
+COPULAS = frozenset(["er", "var", "blev"])
+COPULA_ADVERBS = frozenset(["jo", "selv", "også", "faktisk", "oprindeligt", "oprindelig", "halvt", "nok",
+                            "vist", "begge", "da", "nemlig", "ikke"])  # fmt: skip
+PERSON_SUBJECTS = frozenset(["han", "hun", "de", "jeg", "vi", "begge", "familien", "forældrene", "faren",
+                             "moren", "far", "mor", "eleven", "drengen", "pigen", "vikaren", "manden",
+                             "konen"])  # fmt: skip
+"""Who a copula's predicate is said of: 'hun er jo polsk', 'Familien er syriske kurdere' (not 'maden er
+polsk', 'sproget er arabisk')."""
+
+
+def said_of(texts: list[str], first: int) -> str | None:
+    """The person the term at token ``first`` is said of by a copula right before it ('hun er jo
+    polsk', 'Familien er syriske kurdere'), or None."""
+    i = first - 1
+    while i >= 0 and ((texts[i].isspace() and "\n" not in texts[i]) or normalise(texts[i]) in COPULA_ADVERBS):
+        i -= 1
+    if i < 1 or normalise(texts[i]) not in COPULAS:
+        return None
+    subject = normalise(texts[i - 1])
+    return subject if subject in PERSON_SUBJECTS else None

@@ -136,6 +136,15 @@ class TokenWindow:
         total = len(self.artifacts.tokens_indices)
         return self._words(self.last + 1, min(total, self.last + 1 + count), 1)
 
+    def after_in_line(self, count: int) -> list[str]:
+        """Up to ``count`` tokens after the span in its own line, nearest first: the next line's words
+        label the next line's value ("Lønseddel nr. 3110250042" over "CPR-nr.: 110690-****")."""
+        texts = token_texts(self.artifacts)
+        stop, limit = self.last + 1, min(len(texts), self.last + 1 + count)
+        while stop < limit and "\n" not in texts[stop]:
+            stop += 1
+        return self._words(self.last + 1, stop, 1)
+
     def around_tokens(self, count: int) -> list[str]:
         return self.before(count) + self.after(count)
 

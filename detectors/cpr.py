@@ -399,7 +399,7 @@ class CprRecognizer(PatternRecognizer):
         if nlp_artifacts is not None:
             window = TokenWindow.around(nlp_artifacts, result.start, result.end)
             before = window.before(conf.context_before)
-            after = window.after(conf.context_after)
+            after = window.after_in_line(conf.context_after)
             cues = self.cues
             positive = cues.positive.find([*before, *after])
             if labels is None:

@@ -6,6 +6,7 @@ only the windows around candidates go through spaCy and Presidio's recognizers.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -138,6 +139,7 @@ class Detector:
             german_words=self.lexicon.german_words,
             vocabulary=pipeline.vocabulary,
             term_words=self.lexicon.term_words,
+            formulas=frozenset(p for phrases in self.lexicon.stop_phrases.values() for p in phrases),
         )
         scorer = ContextScorer(self.lexicon, person, settings.terms, settings.cpr.min_score)
         self.generic = CueSet.of(self.lexicon.generic_words)
@@ -239,6 +241,7 @@ class Detector:
     def analyze(self, parts: Sequence[TextPart]) -> list[Finding]:
         """Every finding in every part; CPR findings carry a mask and a keyed fingerprint only."""
         findings: list[Finding] = []
+        parts = [readable_name(part) for part in parts]
         located = by_location(parts)
         lowered = [lower_same_length(part.text) for part in located]
         candidates = [self.candidate_spans(p.text, lower) for p, lower in zip(located, lowered, strict=True)]
@@ -342,3 +345,15 @@ def shared_detector(settings: DetectorSettings) -> Detector:
     if detector is None:
         detector = _DETECTORS[key] = Detector(settings)
     return detector
+
+
+FILE_NAME = "file name"
+"""The ``detail`` of a part that holds an attachment's file name (gateway.mime.message)."""
+
+
+def readable_name(part: TextPart) -> TextPart:
+    """A file name's underscores as spaces, so its words are words ("Henvisning_Mahdi_R_5B.pdf" names
+    Mahdi R. of 5.B); the same length, so offsets stay."""
+    if part.detail != FILE_NAME or "_" not in part.text:
+        return part
+    return dataclasses.replace(part, text=part.text.replace("_", " "))

@@ -69,6 +69,8 @@ class Term:
     needs_context: bool = False
     """A phrase that is also everyday speech ("bliver mobbet"): it counts for its category only with
     one of the category's positive cues, in the subject or in a table row."""
+    said_of_person: bool = False
+    """A word that counts only said of a person by a copula ("hun er jo polsk"): as often a language."""
 
     @property
     def spelling(self) -> str:
@@ -131,15 +133,20 @@ class Lexicon:
     term_words: frozenset[str] = frozenset()
     """Every single-word term in its plain spelling: a capitalised term is no person's name."""
     stop_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each category's stoplist as a tuple, for one ``str.startswith`` call per hit."""
+    stop_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each category's stoplisted phrases ("ramadan kareem"): a hit that opens one is harmless."""
     cpr_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The lists of cpr_context.yaml by key (CPR_CONTEXT_KEYS)."""
-    """Each category's stoplist as a tuple, for one ``str.startswith`` call per hit."""
 
     def compile(self) -> Lexicon:
         self.automaton = build_automaton(t for tl in self.lists.values() for t in tl.terms)
         self.stop_prefixes = {
             name: tuple(sorted({s for stop in tl.stoplist for s in spellings(stop)}))
             for name, tl in self.lists.items()
+        }
+        self.stop_phrases = {
+            name: tuple(p for p in stops if " " in p) for name, stops in self.stop_prefixes.items()
         }
         self.message_automaton = build_automaton(
             [parse_term(GENERAL, "", cue) for cue in self.message_words]
@@ -170,11 +177,16 @@ class Lexicon:
         """Every term occurrence in ``lower`` (the text lower-cased, same length) that respects its
         word boundaries and is not in its category's stoplist."""
         for hit in _hits(self.automaton, lower):
-            if not self.stopped(hit):
+            if not self.stopped(hit, lower):
                 yield hit
 
-    def stopped(self, hit: Hit) -> bool:
-        return hit.word.startswith(self.stop_prefixes[hit.term.category])
+    def stopped(self, hit: Hit, lower: str = "") -> bool:
+        """The hit's word starts a stoplisted word, or the text ``lower`` has a stoplisted phrase at the
+        hit ("Ramadan Kareem til alle familier": a greeting, whoever Kareem is)."""
+        category = hit.term.category
+        if hit.word.startswith(self.stop_prefixes[category]):
+            return True
+        return any(lower.startswith(phrase, hit.start) for phrase in self.stop_phrases[category])
 
 
 def build_automaton(terms: Iterable[Term]) -> Any:
@@ -292,15 +304,17 @@ CPR_CONTEXT_KEYS = (
 )
 """The lists of cpr_context.yaml (see that file)."""
 
-OPTIONS = ("needs_context", "in_signature")
+OPTIONS = ("needs_context", "said_of_person", "in_signature")
 """Keys of a term file besides its tiers and context (see health.yaml)."""
 
 
-def parse_term(category: str, tier: str, spelling: str, needs_context: bool = False) -> Term:
+def parse_term(
+    category: str, tier: str, spelling: str, needs_context: bool = False, said_of_person: bool = False
+) -> Term:
     text = " ".join(spelling.lower().split())
     head_open, tail_open = text.startswith("*"), text.endswith("*")
     exact = " " not in text and spelling.strip("*").isupper()
-    return Term(category, tier, text.strip("*"), head_open, tail_open, exact, needs_context)
+    return Term(category, tier, text.strip("*"), head_open, tail_open, exact, needs_context, said_of_person)
 
 
 def _raw_words(data: Mapping[str, Any], key: str, path: Path) -> list[str]:
@@ -327,6 +341,9 @@ def read_term_file(path: Path, tiers: Sequence[str]) -> TermList:
     terms = [parse_term(category, tier, word) for tier in tiers for word in _raw_words(data, tier, path)]
     # context-dependent phrases score as strong terms once their context is there
     terms += [parse_term(category, "strong", word, True) for word in _raw_words(data, "needs_context", path)]
+    terms += [
+        parse_term(category, "strong", word, True, True) for word in _raw_words(data, "said_of_person", path)
+    ]
     context = data.get("context") or {}
     if not isinstance(context, dict):
         raise LexiconError(f"{path}: 'context' must have 'positive' and/or 'negative' lists")

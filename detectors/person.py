@@ -117,6 +117,8 @@ class PersonCues:
     """Given names that are everyday words too ("Storm", "Bo", "Per"): names inside a sentence only."""
     german_words: Container[str] = frozenset()
     """Frequent German words: German compounds are no names either ("Arbeitsheft", "Lehrerhandbuch")."""
+    formulas: frozenset[str] = frozenset()
+    """Stoplisted phrases of the term lists ("ramadan kareem"): a name that ends one is the formula's."""
     name_cache: dict[str, bool] = field(default_factory=dict, compare=False)
     marks: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
@@ -316,6 +318,7 @@ class PersonCues:
             elif (kind == "name" or (kind == "word name" and self.named_here(texts, offset))) and not (
                 (offset > 0 and texts[offset - 1] == "i")  # "i Odense", "i Vigsø": a town, never a person
                 or _after_profession(texts, offset)
+                or self.ends_formula(texts, offset)
                 or _followed_by_organisation(texts, offset, self)
                 or greets_or_signs(texts, offset)
                 or names_the_contact(texts, offset)
@@ -325,6 +328,13 @@ class PersonCues:
             ):
                 return Person("name", name_at=base + offset)
         return pronoun
+
+    def ends_formula(self, texts: list[str], offset: int) -> bool:
+        """The name at ``offset`` ends a stoplisted formula with the word before it ("Ramadan Kareem")."""
+        if not self.formulas or offset < 1:
+            return False
+        previous = next((t for t in texts[offset - 1 :: -1] if not t.isspace()), "")
+        return f"{previous} {texts[offset]}".lower() in self.formulas
 
     def named_here(self, texts: list[str], offset: int) -> bool:
         """A word name is a name inside a sentence ("og Storm har"), before a surname ("Bo Jensen") or its

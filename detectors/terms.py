@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.clauses import CLAUSE_BREAKS, declares_self
+from detectors.clauses import CLAUSE_BREAKS, declares_self, said_of
 from detectors.context import CueSet, TokenWindow, token_texts
 from detectors.letter import in_signature
 from detectors.lexicon import ANCHOR, GENERAL, LESSON, Hit, Lexicon, Term
@@ -35,6 +35,8 @@ READER = frozenset(["du", "dig"])
 QUESTIONNAIRE_CATEGORIES = frozenset(["wellbeing_survey"])
 FIRST_PERSON = frozenset(["jeg", "mig", "du", "dig"])
 """A survey's questions speak as 'jeg' and 'du': near its terms these pronouns are nobody."""
+IDENTITY_CATEGORIES = frozenset(["ethnicity", "religion", "politics", "sexual_orientation", "union"])
+"""Categories of who a person is: said of a person by a copula ("hun er muslim"), they are that person's."""
 STAFF_CATEGORIES = frozenset(["hr_confidential"])
 """Categories about staff: in a text with their terms a name is a colleague, even when the text
 mentions a lesson or a course, where names tied to no pupil are otherwise characters or presenters."""
@@ -129,8 +131,14 @@ class ContextScorer:
         if positive:
             score += conf.positive_bonus
             reasons.append(f"context '{positive}' +{conf.positive_bonus:.2f}")
+        texts = token_texts(artifacts)
+        # "hun er jo polsk", "Familien er syriske kurdere": who a person is, whatever is near
+        subject = said_of(texts, window.first) if result.entity_type in IDENTITY_CATEGORIES else None
         if result.recognition_metadata.get("needs_context"):
-            supported = positive or result.entity_type in message.subject_cues or in_table_row(window)
+            supported = subject or (
+                not result.recognition_metadata.get("said_of_person")
+                and (positive or result.entity_type in message.subject_cues or in_table_row(window))
+            )
             result.recognition_metadata["masks"] = bool(supported)
             if not supported:
                 score *= conf.negative_factor
@@ -140,6 +148,8 @@ class ContextScorer:
         person = self.person.nearest(window, conf.person_tokens, skip) or _cpr_near(
             result, cprs, conf.window_chars
         )
+        if person is None and subject:
+            person = Person(f"said of '{subject}'")
         table_row = message.named_table and in_table_row(window)
         if table_row and (person is None or not person.definite):
             person = Person("a row of a table of names")  # a survey's answers, marks, allergies per pupil
@@ -169,11 +179,11 @@ class ContextScorer:
             )
             generic = message.general_reading(person, character)
         # "Som troende kristen finder jeg det upassende, at ... besøg ... i kristendomsundervisningen"
-        own = bool(person) and declares_self(token_texts(artifacts), window.first, window.last)
+        own = bool(person) and declares_self(texts, window.first, window.last)
         if generic and not own:
             score *= conf.generic_factor
             reasons.append(f"general text '{generic}' x{conf.generic_factor:.2f}")
-        negative = None if own else cues.negative.find(words, text)
+        negative = None if own or subject else cues.negative.find(words, text)
         if negative:
             score *= conf.negative_factor
             reasons.append(f"context '{negative}' x{conf.negative_factor:.2f}")
@@ -363,6 +373,7 @@ class TermRecognizer(ContextScoredRecognizer):
                 "word": hit.word,
                 "reason": f"term '{hit.term.spelling}' ({hit.term.tier} {score:.2f})",
                 "needs_context": hit.term.needs_context,
+                "said_of_person": hit.term.said_of_person,
             },
         )
 

@@ -122,3 +122,17 @@ def test_a_reference_for_a_post_is_a_staff_matter(categories: Classify) -> None:
     )
     result = categories(body, subject="SV: Reference - Camilla Friis")
     assert "hr_confidential" in result.categories, explained(result)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "25 stk.  Tom Kristensen: Hærværk, ISBN 978-87-02-31877-4        à 159,00",
+        "25 x Hærværk (978-87-02-31877-4)           3.975,00",
+    ],
+)
+def test_a_books_title_in_an_order_is_no_offence(categories: Classify, line: str) -> None:
+    """A book's line names its title and author ('Tom Kristensen: Hærværk'), with an ISBN."""
+    body = f"Tak for din bestilling, Birgit Holm!\n\nOrdrenr.: 44871\n\n{line}\n\nMed venlig hilsen\nForlaget"
+    result = categories(body, subject="Ordrebekræftelse - klassesæt")
+    assert not result.categories, explained(result)

@@ -20,11 +20,13 @@ MARKS = frozenset(["-3", "00", "02", "4", "7", "10", "12"])
 NOT_A_MARK_BEFORE = CueSet.of(
     ["kl", "klokken", "uge", "side", "s", "nr", "§", "kapitel", "lektion", "bus", "rute", "linje", "lokale",
      "stk", "ca", "cirka", "over", "under", "højst", "mindst", "pr", "tlf", "dag", "den", "d", "år", "ca.",
-     "timer", "minutter", "min", "kr", "mio", "gruppe", "hold", "postnr", "vej", "plads", "trin", "punkt"]
+     "timer", "minutter", "min", "kr", "mio", "gruppe", "hold", "postnr", "vej", "plads", "trin", "punkt",
+     "af"]  # "12 ud af 10"
 )  # fmt: skip
 NOT_A_MARK_AFTER = CueSet.of(
     ["klasse*", "årgang*", "kl", "minutter", "min", "timer", "dage", "uger", "år", "kr", "elever", "børn",
-     "personer", "sider", "stk", "procent", "%", "gange", "pladser", "point", "deltagere"]
+     "personer", "sider", "stk", "procent", "%", "gange", "pladser", "point", "deltagere",
+     "ud", "mål", "stjerner", "rigtige"]  # "12 ud af 24", "12 mål": a count
 )  # fmt: skip
 CONTEXT_TOKENS = 8
 GRADE_WORDS = ("karakter", "standpunkt", "eksamen", "prøve", "terminsprøve", "afgangsprøve", "gennemsnit",

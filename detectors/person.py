@@ -20,6 +20,9 @@ from detectors.lexicon import INFLECTIONS
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
 INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
+SUBJECT_ABBREVIATIONS = frozenset(["DA", "MA", "EN", "TY", "FR", "SP", "SA", "HI", "BI", "KE", "FY", "NG",
+                                   "ID", "MU", "RE", "KRI", "IØ", "VØ", "AFS", "BK", "PS", "DE"])  # fmt: skip
+"""'Forløbsplan SA 2.a', 'MA 8.b prøve': a subject's abbreviation before a class, no pupil's initials."""
 PLACE_WORDS = frozenset(["i", "på", "fra", "til", "ved", "hos", "om", "af"])
 ORGANISATION_WORDS = frozenset(
     ["skole", "skolen", "kommune", "kommunes", "gymnasium", "byg", "auto", "autoteknik", "aps", "a/s", "as",
@@ -309,7 +312,7 @@ class PersonCues:
                     pronoun = pronoun or Person(f"person word '{cue}'", definite=False, word=cue)
             elif kind == "class":
                 near = [*texts[max(0, offset - 3) : offset], *texts[offset + 1 : offset + 4]]  # "SJ i 4.a"
-                if any(INITIALS_RE.match(t) for t in near):
+                if any(INITIALS_RE.match(t) and t not in SUBJECT_ABBREVIATIONS for t in near):
                     return Person("class and initials")
                 if offset > 0 and texts[offset - 1].lower() in self.first_names:
                     return Person("name and class")  # "yusuf 8b": a phone's lower-case name
@@ -364,12 +367,12 @@ class PersonCues:
         if offset < 0:
             return True
         texts = token_texts(window.artifacts)
-        for i in range(max(0, offset - 6), min(len(texts), offset + 7)):
+        start = max(0, offset - 6)
+        start = next((i + 1 for i in range(offset - 1, start - 1, -1) if "\n" in texts[i]), start)
+        for i in range(start, min(len(texts), offset + 7)):
             text = texts[i]
             if "\n" in text:
-                if i > offset:
-                    break
-                continue
+                break
             if CLASS_RE.match(text) or (i > 1 and texts[i - 1] == "." and text.lower() in CLASS_WORDS):
                 return True
         at = next((i for i in range(offset - 1, max(-1, offset - 4), -1) if not texts[i].isspace()), -1)

@@ -165,11 +165,13 @@ class ContextScorer:
         else:
             score *= conf.without_person
             reasons.append(f"no person near x{conf.without_person:.2f}")
-        generic = self.generic.find(words, text) or _generic_one(window)
-        if generic and person and person.name_at >= 0 and self.person.tied_to_pupil(window, person):
-            generic = None  # "Emil i 7.B har en depression; klassen læser romanen ...": a pupil
+        # "Emil i 7.B har en depression; klassen læser romanen ...", "Invitation: Samtale m. Laura P. 1.c":
+        # a pupil, whatever general words stand near or in the subject
+        pupil = bool(person and person.name_at >= 0 and self.person.tied_to_pupil(window, person))
         plain = table_row or message.cpr  # a table of named rows, a mail with a CPR: about a person
-        generic = None if plain else generic or message.generic_subject
+        generic = None
+        if not plain and not pupil:
+            generic = self.generic.find(words, text) or _generic_one(window) or message.generic_subject
         if not generic and not plain:
             character = bool(
                 message.lesson_text

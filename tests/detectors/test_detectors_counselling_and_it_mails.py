@@ -72,3 +72,13 @@ def test_a_subjects_abbreviation_before_a_class_is_no_pupils_initials(
 ) -> None:
     result = categories("Hej faggruppe\n\nVedhæftet mit udkast.\n\nPeter", subject=subject)
     assert ("sexual_orientation" in result.categories) is counts, explained(result)
+
+
+def test_a_candidate_on_campaign_is_no_campaign_newsletter(categories: Classify) -> None:
+    """'på kampagne' is what a candidate does before an election; 'en kampagne' of a school is general."""
+    body = (
+        "Hej Claus\n\nAnja Petersen har spurgt, om hun kan få 3 dages ulønnet orlov. Hun er opstillet for"
+        " Slesvigsk Parti til kommunalvalget og vil bruge dagene på kampagne.\n\nMette"
+    )
+    result = categories(body, subject="Anja - orlov nov.")
+    assert "politics" in result.categories, explained(result)

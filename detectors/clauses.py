@@ -80,7 +80,8 @@ def _ends_sentence(texts: list[str], i: int) -> bool:
     return len(word) > 2 and word.isalpha()
 
 
-SELF_VERBS = frozenset(["er", "var", "blev", "sidder", "kommer", "stemmer", "tilhører", "bekender"])
+COPULAS = frozenset(["er", "var", "blev"])
+SELF_VERBS = COPULAS | frozenset(["sidder", "kommer", "stemmer", "tilhører", "bekender"])
 """'jeg er troende', 'jeg sidder i bestyrelsen for ...', 'vi kommer i Indre Mission': the writer says
 what they are or belong to."""
 SELF_REACH = 6
@@ -117,7 +118,6 @@ def declares_self(texts: list[str], first: int, last: int) -> bool:
     return False
 
 
-COPULAS = frozenset(["er", "var", "blev"])
 COPULA_ADVERBS = frozenset(["jo", "selv", "også", "faktisk", "oprindeligt", "oprindelig", "halvt", "nok",
                             "vist", "begge", "da", "nemlig", "ikke"])  # fmt: skip
 PERSON_SUBJECTS = frozenset(["han", "hun", "de", "jeg", "vi", "begge", "familien", "forældrene", "faren",

@@ -40,7 +40,7 @@ from detectors.terms import (
     lower_same_length,
 )
 from detectors.titles import names_in_table, subject_names, title_lines, title_names
-from gateway.types import Finding, TextPart
+from gateway.types import FILE_NAME, Finding, TextPart
 
 
 class Candidates(NamedTuple):
@@ -345,10 +345,6 @@ def shared_detector(settings: DetectorSettings) -> Detector:
     if detector is None:
         detector = _DETECTORS[key] = Detector(settings)
     return detector
-
-
-FILE_NAME = "file name"
-"""The ``detail`` of a part that holds an attachment's file name (gateway.mime.message)."""
 
 
 def readable_name(part: TextPart) -> TextPart:

@@ -173,19 +173,22 @@ class ContextScorer:
         if not plain and not pupil:
             generic = self.generic.find(words, text) or _generic_one(window) or message.generic_subject
         if not generic and not plain:
+            # a name tied to no pupil in a lesson or an announcement: a character or a presenter
             character = bool(
                 message.lesson_text
                 and person
+                and person.name_at >= 0
                 and not message.staff_text
-                and not self.person.tied_to_pupil(window, person)
+                and not pupil
             )
             generic = message.general_reading(person, character)
+        negative = None if subject else cues.negative.find(words, text)
         # "Som troende kristen finder jeg det upassende, at ... besøg ... i kristendomsundervisningen"
-        own = bool(person) and declares_self(texts, window.first, window.last)
-        if generic and not own:
+        if (generic or negative) and person and declares_self(texts, window.first, window.last):
+            generic = negative = None
+        if generic:
             score *= conf.generic_factor
             reasons.append(f"general text '{generic}' x{conf.generic_factor:.2f}")
-        negative = None if own or subject else cues.negative.find(words, text)
         if negative:
             score *= conf.negative_factor
             reasons.append(f"context '{negative}' x{conf.negative_factor:.2f}")

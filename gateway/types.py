@@ -52,6 +52,10 @@ class Envelope:
     earlier: tuple[RecipientOutcome, ...] = ()
 
 
+FILE_NAME = "file name"
+"""The ``detail`` of the part that holds an attachment's file name."""
+
+
 @dataclass(frozen=True)
 class TextPart:
     """A piece of readable text and where in the message it was found.

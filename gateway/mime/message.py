@@ -15,7 +15,7 @@ from gateway.mime.charsets import decode_text
 from gateway.mime.collector import Collector, Place
 from gateway.mime.htmltext import html_to_text
 from gateway.mime.limits import Unreadable
-from gateway.types import TextPart
+from gateway.types import FILE_NAME, TextPart
 
 # Parts that carry no content a person wrote (signatures over the rest of the message).
 SIGNATURES = frozenset(
@@ -198,7 +198,7 @@ def read_attachment(part: Message, name: str | None, scope: Scope, depth: int, o
     label = name if name is not None else f"(unnamed {part.get_content_type()} part)"
     place = scope.attachment(label)
     if name is not None:
-        out.add(name, place, "file name")
+        out.add(name, place, FILE_NAME)
 
     def read() -> None:
         if part.get_content_type() in ("message/rfc822", "message/global"):

@@ -39,6 +39,10 @@ EXAMPLE_REACH = 3
 """How many words before a number an example word may stand ("det ser fx sådan ud: ...")."""
 LIST_JOINERS = frozenset(["og", "eller", "samt", "and", "or", "und", "oder"])
 """'nr. 2510250846 og 2510250847': the numbers of a list share the label before the first."""
+COPULA_WORDS = frozenset(["er", "var", "lyder", "is", "was", "ist"])
+SUBJECT_REACH = 5
+"""'Bestillingsnummeret fra webshoppen er 0504241239': after a copula, the clause's subject (this many
+words back, the copula counted) names the number."""
 
 
 def effective_hash_key(settings: DetectorSettings) -> tuple[str, bool]:
@@ -269,9 +273,11 @@ class CprCues:
     def identifier_before(self, before: list[str]) -> str | None:
         """The identifier noun that is the nearest word before the number, if it is one: a noun such as
         'reservation' or 'billet' (past 'nr.', past the numbers of a list: 'gavekort nr. X og Y'), or any
-        compound that names a number ('kampnr.', 'Pakkenr. (GLS)') but a CPR's own labels."""
+        compound that names a number ('kampnr.', 'Pakkenr. (GLS)', 'Ordrenummeret fra webshoppen er ...')
+        but a CPR's own labels."""
         words = [word for word in before if word not in LIST_JOINERS]
-        named = next((word for word in words[:2] if self.numbers_something_else(word)), None)
+        reach = SUBJECT_REACH if words and words[0] in COPULA_WORDS else 2
+        named = next((word for word in words[:reach] if self.numbers_something_else(word)), None)
         if named is not None:
             return named
         nearest = next((word for word in words if word not in NUMBER_WORDS), "")

@@ -45,9 +45,12 @@ AVERAGE_HEADERS = ("gns", "gennemsnit", "snit", "karaktergennemsnit", "standpunk
 """Words that head a column of grade averages ("Gns. standpunkt", "Karaktergennemsnit")."""
 MAX_TABLE_MARKS = 20
 LISTED_MARK = re.compile(
-    r"^[> \t]*(?P<label>[^\n:;\t>]{2,40}?)[ \t]*[:–][ \t]*(?P<mark>-3|00|02|4|7|10|12)[ \t\r]*$", re.MULTILINE
+    r"^[> \t]*(?P<label>[^\n:;\t>]{2,40}?)(?:[ \t]*[:–][ \t]*|[ \t]+)(?P<mark>-3|00|02|4|7|10|12)"
+    r"(?:[ \t]+(?:\([^\n)]*\)|[-–][ \t][^\n]*))?[ \t\r]*$",
+    re.MULTILINE,
 )
-"""A line of a listing "Mathias Kure: 02" (quoted with "> " in a reply, too)."""
+"""A line of a listing "Mathias Kure: 02", "Esther 12", "Tobias 7 (var syg)", "Marius 4 - gider ikke" (quoted
+with "> " in a reply, too)."""
 SCHEDULE_WORDS = CueSet.of(["kl", "klokken", "tid", "tider", "nr", "hold", "holdet", "holdene", "gruppe*"])
 SCHEDULE_PARTS = ("plan", "lokale", "tidspunkt", "mødetid", "rækkefølge", "skema")
 """A listing under "Eksamensplan:" or "Lokaler til prøven:" gives times, rooms or teams, not marks."""

@@ -165,18 +165,25 @@ CONTACT_REACH = 3
 """How many words back from 'til' the contact verb may stand ('sig det lige til Kirsten')."""
 DIRECT_CONTACT_VERBS = frozenset(["ring", "sms", "mail", "maile", "kontakt", "kontakte"])
 """'Kontakt Birgit', 'ring Bo op': the name is the contact without 'til' ('send Ida hjem' is no contact)."""
+TALK_VERBS = frozenset(["tal", "tale", "taler", "snak", "snakke", "snakker", "talk", "speak"])
+"""'Børn og forældre kan tale med mig om skilsmisse': the writer offers to listen; 'hun har talt med mig
+om sin angst' still has 'hun'."""
 KIN_WORDS = frozenset(["mor", "far", "forældre", "familie", "bror", "søster", "lærer", "kontaktlærer"])
 
 
 def names_the_contact(texts: list[str], offset: int) -> bool:
     """The name (or "mig") at ``offset`` is the mail's contact ('Ring eller sms til Birgit', 'kontakt
-    Bo', 'sig det til Kirsten eller mig'), not its subject; 'ring til Emils mor' still speaks of Emil."""
+    Bo', 'sig det til Kirsten eller mig', 'tal med mig om det'), not its subject; 'ring til Emils mor'
+    still speaks of Emil."""
     at = offset - 1
     if at > 0 and texts[at].lower() in ("eller", "og"):  # "sig det til Kirsten eller mig"
         at = next((i for i in range(at - 1, max(-1, at - 4), -1) if texts[i].lower() == "til"), -1)
         if at < 0:
             return False
     previous = texts[at].lower() if at >= 0 else ""
+    if previous == "med" and texts[offset].lower() == "mig":  # "I kan tale med mig om skilsmisse"
+        before = [t.lower() for t in texts[max(0, at - 2 * CONTACT_REACH - 1) : at] if not t.isspace()]
+        return any(w in TALK_VERBS for w in before[-CONTACT_REACH:])
     if previous in ("til", "hos"):  # "book en samtale hos mig", "ring til Birgit"
         before = texts[max(0, at - 2 * CONTACT_REACH - 1) : at]
         words = [t.lower() for t in before if not t.isspace()]

@@ -321,6 +321,7 @@ class PersonCues:
             elif (kind == "name" or (kind == "word name" and self.named_here(texts, offset))) and not (
                 (offset > 0 and texts[offset - 1] == "i")  # "i Odense", "i Vigsø": a town, never a person
                 or _after_profession(texts, offset)
+                or _introduces_writer(texts, offset)
                 or self.ends_formula(texts, offset)
                 or _followed_by_organisation(texts, offset, self)
                 or greets_or_signs(texts, offset)
@@ -427,6 +428,19 @@ def _after_profession(texts: list[str], offset: int) -> bool:
         if not (texts[i][:1].isupper() and texts[i].isalpha()):
             return False  # back over the first names before a surname only
     return False
+
+
+WRITER_INTRODUCTIONS = (("jeg", "hedder"), ("mit", "navn", "er"), ("my", "name", "is"))
+
+
+def _introduces_writer(texts: list[str], offset: int) -> bool:
+    """The name at ``offset`` (or the name it ends) is the writer's own ("Jeg hedder Hanne Lykke og er
+    skolens socialrådgiver", "mit navn er Bo"): the writer counts as 'jeg', in its own clause only."""
+    i = offset - 1
+    while i >= 0 and (texts[i].isspace() or (texts[i][:1].isupper() and texts[i].isalpha())):
+        i -= 1  # back over the first names before a surname
+    words = tuple(normalise(t) for t in texts[max(0, i - 2) : i + 1] if not t.isspace())
+    return any(words[-len(words_before) :] == words_before for words_before in WRITER_INTRODUCTIONS)
 
 
 def _written_class(texts: list[str], offset: int) -> bool:

@@ -152,7 +152,20 @@ def cue_words(text: str, start: int, count: int, person_columns: CueSet | None =
         return words_nearest_first(f"{label} {own_cell}", count)
     if not WORD.search(before) and line_start > 0:
         before = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start] + before
-    return words_nearest_first(before, count)
+    words = words_nearest_first(before, count)
+    head = label_head(before)
+    return [head, *(w for w in words if w != head)][:count] if head and head not in words[:2] else words
+
+
+def label_head(before: str) -> str | None:
+    """The first word of a label that ends in a colon right before the number: the noun it names the
+    number by, however long the label ("Bestillingsnr. hos leverandøren: ...", "Serial number on the
+    unit you sent last week: ...")."""
+    if not before.rstrip().endswith(":"):
+        return None
+    label = before.rstrip()[:-1].rsplit(":", 1)[-1]  # the last label of the line
+    words = WORD.findall(label)
+    return normalise(words[0]) if words else None
 
 
 def person_column(label: str, cells: Sequence[str], person_columns: CueSet | None) -> str | None:

@@ -224,6 +224,11 @@ def contact_line(line: list[str]) -> bool:
     )
 
 
+NAME_LINE_WORDS = 3
+SIGNATURE_DELIMITERS = ("--", "__", "—", "–")
+"""'-- ' opens the footer under a mail's own text (RFC 3676), as do a rule of underscores or a dash."""
+
+
 def bare_signature(texts: list[str], offset: int, ends_text: bool = False) -> bool:
     """The name at ``offset`` opens a signature block with no closing line above it: after a blank
     line, a short name line, then at most a few short lines with a way to reach the writer ("Dorthe
@@ -237,15 +242,20 @@ def bare_signature(texts: list[str], offset: int, ends_text: bool = False) -> bo
         return False
     lines: list[list[str]] = [[]]
     at_end = ends_text  # the block runs to the end of the text (``texts`` ends there), not to a break
-    for text in texts[start:]:
+    after: list[str] = []  # the words after a blank line that ends the block
+    for i, text in enumerate(texts[start:], start):
         if text == WINDOW_BREAK or "\n\n" in text:
             at_end = False
+            after = [t for t in texts[i + 1 : i + 3] if not t.isspace()] if text != WINDOW_BREAK else []
             break
         if "\n" in text:
             lines.append([])
         elif not text.isspace():
             lines[-1].append(text)
     lines = [line for line in lines if line]
+    if len(lines) == 1 and len(lines[0]) <= NAME_LINE_WORDS and all(w.isalpha() for w in lines[0]):
+        # "Kenneth" alone, then the text's end or a footer's "--": the writer's first name signs the mail
+        return at_end or "".join(after).startswith(SIGNATURE_DELIMITERS)
     if not 2 <= len(lines) <= SIGNATURE_LINES + 1 or len(lines[0]) > 5:
         return False
     if any(len(line) > SIGNATURE_LINE_WORDS + 4 for line in lines):

@@ -49,6 +49,8 @@ ANTECEDENT_TOKENS = 96
 """How far back in a long paragraph a pronoun looks for its antecedent when none is within reach."""
 MAX_NAME_LETTERS = 14
 """Longer capitalised words are Danish compounds in a subject or heading, hardly ever names."""
+LATIN_END = "\u024f"
+"""The last letter of the Latin script's extended blocks (æ, ø, å, é, ł, ş are before it)."""
 PRONOUNS = frozenset(["han", "hun", "ham", "hende", "hans", "hendes", "du", "dig", "jeg", "mig",
                       "he", "she", "him", "his"])  # fmt: skip
 """Person words that general texts use too: they never outweigh a general text."""
@@ -173,6 +175,8 @@ class PersonCues:
             text = text.rstrip("s").rstrip("'\u2019")
         if len(text) < 2 or not text[0].isupper() or not text.isalpha() or text.isupper():
             return False
+        if max(text) > LATIN_END:
+            return False  # "Шановні батьки": a word in another script, whose names we cannot tell
         lower = text.lower()
         if len(lower) > MAX_NAME_LETTERS:
             return False
@@ -431,6 +435,7 @@ def _after_profession(texts: list[str], offset: int) -> bool:
 
 
 WRITER_INTRODUCTIONS = (("jeg", "hedder"), ("mit", "navn", "er"), ("my", "name", "is"))
+INTRODUCING_VERBS = frozenset(opening[-1] for opening in WRITER_INTRODUCTIONS)
 
 
 def _introduces_writer(texts: list[str], offset: int) -> bool:
@@ -439,8 +444,10 @@ def _introduces_writer(texts: list[str], offset: int) -> bool:
     i = offset - 1
     while i >= 0 and (texts[i].isspace() or (texts[i][:1].isupper() and texts[i].isalpha())):
         i -= 1  # back over the first names before a surname
+    if i < 1 or texts[i].lower() not in INTRODUCING_VERBS:
+        return False  # most names: the cheap test first
     words = tuple(normalise(t) for t in texts[max(0, i - 2) : i + 1] if not t.isspace())
-    return any(words[-len(words_before) :] == words_before for words_before in WRITER_INTRODUCTIONS)
+    return any(words[-len(opening) :] == opening for opening in WRITER_INTRODUCTIONS)
 
 
 def _written_class(texts: list[str], offset: int) -> bool:

@@ -182,7 +182,8 @@ class ContextScorer:
                 and not pupil
             )
             generic = message.general_reading(person, character)
-        negative = None if subject else cues.negative.find(words, text)
+        # "Artem (8.A) ... vaccinationskort ... Han har astma": a pupil's own matter, whatever is near
+        negative = None if subject or pupil else cues.negative.find(words, text)
         # "Som troende kristen finder jeg det upassende, at ... besøg ... i kristendomsundervisningen"
         if (generic or negative) and person and declares_self(texts, window.first, window.last):
             generic = negative = None

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from detectors.cpr import fingerprint
-from gateway.cli import main
+from gateway.cli import BROKEN_PIPE, main
 
-CONFIG = str(Path(__file__).resolve().parents[2] / "config" / "mailvagt.yaml")
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = str(ROOT / "config" / "mailvagt.yaml")
 
 
 def write_eml(path: Path, subject: str, body: str) -> Path:
@@ -84,3 +87,14 @@ def test_fingerprint_command(capsys: pytest.CaptureFixture[str], monkeypatch: py
     assert capsys.readouterr().out.strip() == fingerprint("1503158114", "cli-key")
     assert main(["fingerprint", "--config", CONFIG, "15031"]) == 2
     assert "10 digits" in capsys.readouterr().err
+
+
+def test_scan_into_a_closed_pipe_stops_quietly(emails: list[Path]) -> None:
+    """`mailvagt scan ... | head -1`: the reader went away; no traceback, the shell's SIGPIPE status."""
+    command = [sys.executable, "-m", "gateway.cli", "scan", "--config", CONFIG, *map(str, emails)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before anything is written: the first line meets a closed pipe
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=120) == BROKEN_PIPE
+    assert "Traceback" not in errors

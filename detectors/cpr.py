@@ -415,6 +415,11 @@ class CprRecognizer(PatternRecognizer):
         if passes_modulus11(digits):
             score += conf.modulus11_bonus
             reasons.append(f"modulus 11 +{conf.modulus11_bonus:.2f}")
+        born = birth_date(digits)
+        if born is not None and datetime.date.today().year - born.year >= conf.old_age_years:
+            # "Ordrenr. 0311241586": dated 3.11.24, but its 7th digit makes it a birth in 1924
+            score -= conf.old_age_penalty
+            reasons.append(f"born {conf.old_age_years}+ years ago -{conf.old_age_penalty:.2f}")
         if nlp_artifacts is not None:
             window = TokenWindow.around(nlp_artifacts, result.start, result.end)
             before = window.before(conf.context_before)

@@ -39,6 +39,10 @@ class CprSettings(BaseModel):
     modulus11_bonus: NonNegativeFloat = 0.1
     context_bonus: NonNegativeFloat = 0.35
     negative_penalty: NonNegativeFloat = 0.5
+    old_age_years: PositiveInt = Field(
+        default=100, description="a birth this many years ago reads as a number dated this year (19xx)"
+    )
+    old_age_penalty: NonNegativeFloat = Field(default=0.25, description="taken off such a number")
     min_score: float = Field(default=0.5, ge=0, le=1, description="below this a number is not a CPR")
     context_before: PositiveInt = Field(default=6, description="tokens before the number")
     context_after: PositiveInt = Field(default=3, description="tokens after the number")

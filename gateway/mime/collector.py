@@ -13,6 +13,10 @@ from gateway.types import Finding, TextPart
 CPR_SHAPED = re.compile(r"(?<!\d)(\d{6})[\s\-\u2010-\u2015]?\d{4}(?!\d)")
 
 
+LINE_ENDS = re.compile(r"\r\n?")
+"""A line end written CRLF (MIME's canonical form) or CR: the detectors read lines and paragraphs by "\n"."""
+
+
 def mask_name(name: str) -> str:
     return CPR_SHAPED.sub(r"\1-****", name)
 
@@ -58,6 +62,8 @@ class Collector:
     def add(self, text: str, place: Place, what: str = "", *, body: bool = False) -> None:
         if not text.strip():
             return
+        if "\r" in text:  # MIME's canonical CRLF (a base64 body), an old Mac's CR: one "\n" per line end
+            text = LINE_ENDS.sub("\n", text)
         fitted = self.budget.take_text(text)
         if fitted.strip():
             (self.bodies if body else self.parts).append(TextPart(fitted, place.where, place.detail(what)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from email.message import EmailMessage
 
@@ -194,3 +195,15 @@ def test_large_alternatives_are_deduplicated_in_bounded_time() -> None:
     body = text_at(extract(msg), "body")
     assert time.monotonic() - started < 10.0
     assert body.count("Elev 00001 har") == 1 and CPR in body
+
+
+def test_a_base64_bodys_crlf_line_ends_are_read_as_newlines() -> None:
+    """MIME's canonical form ends text lines with CRLF, and a base64 body keeps them: the parts hold
+    one "\\n" per line end (and an old Mac's lone CR), so a blank line is a paragraph break."""
+    encoded = base64.b64encode(b"Hej Pia\r\n\r\nUge 3: Eid.\rUge 4: jul.\r\n\r\nTariq\r\n").decode()
+    raw = (
+        "From: a@skole.example\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        f"{encoded}\r\n"
+    ).encode()
+    assert text_at(extract(raw), "body") == "Hej Pia\n\nUge 3: Eid.\nUge 4: jul.\n\nTariq\n"

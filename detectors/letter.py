@@ -168,6 +168,8 @@ DIRECT_CONTACT_VERBS = frozenset(["ring", "sms", "mail", "maile", "kontakt", "ko
 TALK_VERBS = frozenset(["tal", "tale", "taler", "snak", "snakke", "snakker", "talk", "speak"])
 """'Børn og forældre kan tale med mig om skilsmisse': the writer offers to listen; 'hun har talt med mig
 om sin angst' still has 'hun'."""
+CONTACT_LABELS = ("kontaktperson", "contact")
+"""A label before a colon that makes the name after it whom to call, not whom the mail is about."""
 KIN_WORDS = frozenset(["mor", "far", "forældre", "familie", "bror", "søster", "lærer", "kontaktlærer"])
 
 
@@ -181,6 +183,9 @@ def names_the_contact(texts: list[str], offset: int) -> bool:
         if at < 0:
             return False
     previous = texts[at].lower() if at >= 0 else ""
+    if previous == ":":  # "Kontaktperson på turen: Rasmus Egelund, 2091 4473"
+        label = [t.lower() for t in texts[max(0, at - CONTACT_REACH - 1) : at] if not t.isspace()]
+        return any(word.startswith(CONTACT_LABELS) for word in label[-CONTACT_REACH - 1 :])
     if previous == "med" and texts[offset].lower() == "mig":  # "I kan tale med mig om skilsmisse"
         before = [t.lower() for t in texts[max(0, at - 2 * CONTACT_REACH - 1) : at] if not t.isspace()]
         return any(w in TALK_VERBS for w in before[-CONTACT_REACH:])

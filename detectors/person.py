@@ -19,7 +19,8 @@ from detectors.letter import bare_signature, calls_on_reader, greets_or_signs, n
 from detectors.lexicon import INFLECTIONS
 
 CLASS_RE = re.compile(r"^\d{1,2}\.?[a-zæøåA-ZÆØÅ]$")
-INITIALS_RE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
+INITIALS_RE = re.compile(r"^(?:[A-ZÆØÅ]{2,4}|[A-ZÆØÅ](?:\.[A-ZÆØÅ]){1,2}\.?)$")
+"""A pupil's initials: "AK", "MJH", or dotted "A.K." (its last dot a token of its own)."""
 SUBJECT_ABBREVIATIONS = frozenset(["DA", "MA", "EN", "TY", "FR", "SP", "SA", "HI", "BI", "KE", "FY", "NG",
                                    "ID", "MU", "RE", "KRI", "IØ", "VØ", "AFS", "BK", "PS", "DE"])  # fmt: skip
 """'Forløbsplan SA 2.a', 'MA 8.b prøve': a subject's abbreviation before a class, no pupil's initials."""
@@ -408,7 +409,12 @@ def _followed_by_organisation(texts: list[str], offset: int, cues: PersonCues) -
     """'Østervang Skole', 'Kragh Byg': an organisation word after it marks a place or firm ('Freja Holm'
     is still a person, though 'holm' is a word)."""
     following = texts[offset + 1].lower() if offset + 1 < len(texts) else ""
-    return following in ORGANISATION_WORDS or following.endswith(ORGANISATION_ENDINGS)
+    genitive = following[:-1] if following.endswith("s") else ""  # "Kongsbro Skoles tal"
+    return (
+        following in ORGANISATION_WORDS
+        or genitive in ORGANISATION_WORDS
+        or following.endswith(ORGANISATION_ENDINGS)
+    )
 
 
 def _in_quotation(texts: list[str], offset: int) -> bool:

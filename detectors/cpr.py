@@ -17,6 +17,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError
 
+from detectors.clauses import COPULAS
 from detectors.context import CueSet, TokenWindow, normalise
 from detectors.settings import CprSettings, DetectorSettings
 
@@ -39,7 +40,7 @@ EXAMPLE_REACH = 3
 """How many words before a number an example word may stand ("det ser fx sådan ud: ...")."""
 LIST_JOINERS = frozenset(["og", "eller", "samt", "and", "or", "und", "oder"])
 """'nr. 2510250846 og 2510250847': the numbers of a list share the label before the first."""
-COPULA_WORDS = frozenset(["er", "var", "lyder", "is", "was", "ist"])
+COPULA_WORDS = COPULAS | frozenset(["lyder", "is", "was", "ist"])
 SUBJECT_REACH = 5
 """'Bestillingsnummeret fra webshoppen er 0504241239': after a copula, the clause's subject (this many
 words back, the copula counted) names the number."""

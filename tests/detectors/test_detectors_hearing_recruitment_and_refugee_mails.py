@@ -14,14 +14,11 @@ from detectors.classify import classify
 from detectors.engine import Detector
 from detectors.settings import DetectorSettings
 from gateway.types import FILE_NAME, Classification, Finding, TextPart
+from tests.detectors.test_detectors_cpr import cprs
 from tests.detectors.test_detectors_general_readings import explained
 
 Classify = Callable[..., Classification]
 Find = Callable[[str], list[Finding]]
-
-
-def cprs(find: Find, text: str) -> list[str]:
-    return [text[f.start : f.end] for f in find(text) if f.category == "cpr"]
 
 
 @pytest.mark.parametrize(

@@ -14,14 +14,11 @@ from detectors.classify import classify
 from detectors.engine import Detector
 from detectors.settings import DetectorSettings
 from gateway.types import Classification, Finding, TextPart
+from tests.detectors.test_detectors_cpr import cprs
 from tests.detectors.test_detectors_general_readings import explained
 
 Classify = Callable[..., Classification]
 Find = Callable[[str], list[Finding]]
-
-
-def cprs(find: Find, text: str) -> list[str]:
-    return [text[f.start : f.end] for f in find(text) if f.category == "cpr"]
 
 
 def test_an_order_number_named_before_a_copula_is_no_cpr(find: Find) -> None:

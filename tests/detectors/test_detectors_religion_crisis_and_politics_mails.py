@@ -16,14 +16,11 @@ from detectors.settings import DetectorSettings
 from gateway.mime.extract import extract_text
 from gateway.mime.settings import ExtractionSettings
 from gateway.types import Classification, Finding
+from tests.detectors.test_detectors_cpr import cprs
 from tests.detectors.test_detectors_general_readings import explained
 
 Classify = Callable[..., Classification]
 Find = Callable[[str], list[Finding]]
-
-
-def cprs(find: Find, text: str) -> list[str]:
-    return [text[f.start : f.end] for f in find(text) if f.category == "cpr"]
 
 
 @pytest.mark.parametrize(

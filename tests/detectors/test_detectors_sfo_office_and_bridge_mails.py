@@ -63,3 +63,17 @@ def test_the_contact_person_of_a_trip_is_no_subject(categories: Classify) -> Non
     )
     result = categories(body, subject="Bus til Møns Klint")
     assert not result.categories, explained(result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "En elev fra 8.A (M.H.) har indrømmet, at han tog kassen. Bestyrelsen har besluttet at anmelde"
+        " forholdet til politiet.",
+        "Your foreman has identified him as Tomasz Wisniewski. We have reported the theft and ask that he"
+        " does not enter the school grounds.",
+    ],
+)
+def test_reporting_a_named_persons_deed_to_the_police_is_criminal(categories: Classify, body: str) -> None:
+    result = categories(f"Hej\n\n{body}\n\nBirgitte")
+    assert "criminal" in result.categories, explained(result)
